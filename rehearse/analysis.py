@@ -1,0 +1,182 @@
+"""The whole analysis of one spoken answer: decode, transcribe, run every analyzer, build tips."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from rehearse.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load_audio
+from rehearse.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
+from rehearse.example import ExampleOptions, ExampleResult, analyze_example
+from rehearse.fillers import FillerOptions, FillerResult, analyze_fillers
+from rehearse.pacing import PacingOptions, PacingResult, analyze_pacing
+from rehearse.tips import Tip, build_tips
+from rehearse.transcribe import TranscribeOptions, transcribe
+from rehearse.transcript import Transcript
+
+Progress = Callable[[str, float], None]
+"""Called with a stage ("decoding", "transcribing", "analysing") and the fraction of it done (0 to 1)."""
+
+_BEHAVIOURAL_OPENINGS = (
+    "tell me about a time",
+    "describe a time",
+    "describe a situation",
+    "give me an example",
+    "give an example",
+    "have you ever",
+    "talk me through a time",
+    "share an example",
+    "walk me through a time",
+    "when was the last time",
+    "what did you do when",
+)
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Every setting of an analysis, kept with its result so the result can be reproduced.
+
+    ``min_seconds`` / ``max_seconds`` bound the accepted recording length, in seconds.
+    """
+
+    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    fillers: FillerOptions = field(default_factory=FillerOptions)
+    pacing: PacingOptions = field(default_factory=PacingOptions)
+    conciseness: ConcisenessOptions = field(default_factory=ConcisenessOptions)
+    example: ExampleOptions | None = None
+    min_seconds: float = DEFAULT_MIN_SECONDS
+    max_seconds: float = DEFAULT_MAX_SECONDS
+
+
+@dataclass(frozen=True)
+class Analysis:
+    question: str | None
+    duration_s: float
+    transcript: Transcript
+    fillers: FillerResult
+    pacing: PacingResult
+    conciseness: ConcisenessResult
+    example: ExampleResult
+    tips: tuple[Tip, ...]
+    options: AnalysisOptions
+    timings_s: dict[str, float]
+
+    def to_dict(self) -> dict[str, object]:
+        """The analysis as one JSON-ready object (the CLI's ``--json`` output)."""
+        return {
+            "question": self.question,
+            "duration_s": round(self.duration_s, 2),
+            "transcript": {
+                "text": self.transcript.text,
+                "words": [asdict(word) for word in self.transcript.words],
+            },
+            "fillers": self.fillers.to_dict(),
+            "pacing": self.pacing.to_dict(),
+            "conciseness": self.conciseness.to_dict(),
+            "example": self.example.to_dict(),
+            "tips": [tip.to_dict() for tip in self.tips],
+            "options": asdict(self.options),
+            "timings_s": {stage: round(seconds, 3) for stage, seconds in self.timings_s.items()},
+        }
+
+
+def expects_example(question: str | None) -> bool:
+    """Whether a question asks for a story (behavioural) rather than an opinion ("Why us?").
+
+    With no question we assume it does: most rehearsed second-round questions are behavioural.
+    """
+    if not question:
+        return True
+    lowered = " ".join(question.lower().split())
+    return any(opening in lowered for opening in _BEHAVIOURAL_OPENINGS)
+
+
+def analyze_file(
+    path: str | Path,
+    *,
+    question: str | None = None,
+    options: AnalysisOptions | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Decode the recording at ``path`` and analyse it (see :func:`analyze_audio`)."""
+    options = options or AnalysisOptions()
+    timings: dict[str, float] = {}
+    with _timed(timings, "decode"):
+        if progress:
+            progress("decoding", 0.0)
+        audio = load_audio(path, min_seconds=options.min_seconds, max_seconds=options.max_seconds)
+    return analyze_audio(audio, question=question, options=options, progress=progress, timings=timings)
+
+
+def analyze_audio(
+    audio: Audio,
+    *,
+    question: str | None = None,
+    options: AnalysisOptions | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> Analysis:
+    """Transcribe ``audio`` with the local model and analyse the answer to ``question``."""
+    options = options or AnalysisOptions()
+    timings = {} if timings is None else timings
+    with _timed(timings, "transcribe"):
+        transcript, transcribe_options = transcribe(
+            audio,
+            options=options.transcribe,
+            progress=(lambda fraction: progress("transcribing", fraction)) if progress else None,
+        )
+    options = replace(options, transcribe=transcribe_options)
+    if progress:
+        progress("analysing", 0.0)
+    analysis = analyze_transcript(transcript, question=question, options=options, timings=timings)
+    if progress:
+        progress("analysing", 1.0)
+    return analysis
+
+
+def analyze_transcript(
+    transcript: Transcript,
+    *,
+    question: str | None = None,
+    options: AnalysisOptions | None = None,
+    timings: dict[str, float] | None = None,
+) -> Analysis:
+    """Run every analyzer on an existing transcript (no audio, no speech model)."""
+    options = options or AnalysisOptions()
+    if options.example is None:
+        options = replace(options, example=ExampleOptions(expect_example=expects_example(question)))
+    timings = {} if timings is None else timings
+    with _timed(timings, "fillers"):
+        fillers = analyze_fillers(transcript, options=options.fillers)
+    with _timed(timings, "pacing"):
+        pacing = analyze_pacing(transcript, options=options.pacing)
+    with _timed(timings, "conciseness"):
+        conciseness = analyze_conciseness(transcript, options=options.conciseness)
+    with _timed(timings, "example"):
+        example = analyze_example(transcript, options=options.example)
+    with _timed(timings, "tips"):
+        tips = build_tips(fillers=fillers, pacing=pacing, conciseness=conciseness, example=example)
+    return Analysis(
+        question=question,
+        duration_s=transcript.duration_s,
+        transcript=transcript,
+        fillers=fillers,
+        pacing=pacing,
+        conciseness=conciseness,
+        example=example,
+        tips=tips,
+        options=options,
+        timings_s=timings,
+    )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = time.perf_counter() - started

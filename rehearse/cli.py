@@ -1,0 +1,124 @@
+"""``rehearse``: analyse or record a spoken interview answer from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from rehearse.analysis import Analysis, AnalysisOptions, analyze_file
+from rehearse.audio import DEFAULT_MAX_SECONDS
+from rehearse.errors import RehearseError
+from rehearse.transcribe import TranscribeOptions, resolve_model_path
+
+EXIT_USER_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except RehearseError as error:
+        print(f"rehearse: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("rehearse: stopped.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehearse",
+        description="Rehearse job-interview answers: local, private feedback on a spoken answer.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser(
+        "analyze", help="analyse a recorded answer (WAV, MP3, M4A, OGG, FLAC, WebM)"
+    )
+    analyze.add_argument("file", type=Path, help="the recording")
+    _add_analysis_arguments(analyze)
+    analyze.set_defaults(run=_run_analyze)
+
+    record = commands.add_parser("record", help="record an answer from the microphone, then analyse it")
+    record.add_argument("--seconds", type=float, help="stop after this many seconds (default: press Enter)")
+    record.add_argument("--out", type=Path, help="WAV file to write (default: answer-<date>-<time>.wav here)")
+    _add_analysis_arguments(record)
+    record.set_defaults(run=_run_record)
+    return parser
+
+
+def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--question", help="the interview question you answered")
+    parser.add_argument("--model", help="folder of a CTranslate2 Whisper model (default: bundled tiny.en)")
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=DEFAULT_MAX_SECONDS / 60,
+        help="longest recording accepted (minutes)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the analysis as one JSON object")
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    analysis = _analyze(args.file, args)
+    _print_analysis(analysis, as_json=args.json)
+    return 0
+
+
+def _run_record(args: argparse.Namespace) -> int:
+    from rehearse.record import record
+
+    out = args.out or Path(time.strftime("answer-%Y%m%d-%H%M%S.wav"))
+    stop = threading.Event()
+    if args.seconds is None:
+        print("Recording: answer now, press Enter to stop.", file=sys.stderr)
+        threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+    else:
+        print(f"Recording for {args.seconds:g} s (press Ctrl+C to cancel).", file=sys.stderr)
+    record(out, seconds=args.seconds, stop=stop, on_level=_show_level)
+    print(f"\nSaved {out}", file=sys.stderr)
+    analysis = _analyze(out, args)
+    _print_analysis(analysis, as_json=args.json)
+    return 0
+
+
+def _show_level(elapsed_s: float, level_dbfs: float) -> None:
+    bars = max(0, min(30, int((level_dbfs + 60) / 2)))
+    sys.stderr.write(f"\r  {int(elapsed_s) // 60}:{int(elapsed_s) % 60:02d}  [{'#' * bars:<30}] ")
+    sys.stderr.flush()
+
+
+def _analyze(path: Path, args: argparse.Namespace) -> Analysis:
+    model_path = str(resolve_model_path(args.model))
+    options = AnalysisOptions(
+        transcribe=replace(TranscribeOptions(), model_path=model_path), max_seconds=args.max_minutes * 60
+    )
+    return analyze_file(path, question=args.question, options=options, progress=_show_progress)
+
+
+def _show_progress(stage: str, fraction: float) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{stage.capitalize():<13} {fraction:4.0%}")
+        if stage == "analysing" and fraction >= 1.0:
+            sys.stderr.write("\r" + " " * 20 + "\r")
+        sys.stderr.flush()
+
+
+def _print_analysis(analysis: Analysis, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(analysis.to_dict(), ensure_ascii=False))
+        return
+    from rehearse.report import format_report
+
+    print(format_report(analysis))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

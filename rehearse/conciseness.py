@@ -1,0 +1,146 @@
+"""Conciseness: length against a target band, hedges, repeated phrases and sentence length."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from rehearse.errors import ParameterError
+from rehearse.fillers import is_vocal_filler
+from rehearse.text import join, normalize, sentences
+from rehearse.transcript import Transcript, Word
+
+# Phrases that weaken a claim; an interviewer hears doubt about the candidate's own work.
+HEDGES = (
+    "i think",
+    "i guess",
+    "i suppose",
+    "i believe",
+    "i feel like",
+    "maybe",
+    "probably",
+    "perhaps",
+    "possibly",
+    "sort of",
+    "kind of",
+    "i'm not sure",
+    "not sure",
+    "hopefully",
+    "somewhat",
+    "more or less",
+    "i would say",
+)
+# A repeated phrase made only of these words ("and then the") says nothing about the answer.
+_FUNCTION_WORDS = frozenset(
+    {"a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "that", "this",
+     "it", "is", "was", "were", "i", "we", "you", "my", "our", "then", "like", "um", "uh", "just", "be", "as"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConcisenessOptions:
+    """Settings of the conciseness analyzer.
+
+    ``short_below_s`` and ``long_above_s`` (seconds) bound a well-sized answer; ``repeat_min_words``
+    is the shortest phrase (in words) reported when it is said more than once.
+    """
+
+    short_below_s: float = 30.0
+    long_above_s: float = 120.0
+    repeat_min_words: int = 3
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.short_below_s < self.long_above_s:
+            raise ParameterError("The short-answer length must be below the long-answer length.")
+        if self.repeat_min_words < 2:
+            raise ParameterError("A repeated phrase needs at least 2 words.")
+
+
+@dataclass(frozen=True)
+class Hedge:
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class RepeatedPhrase:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ConcisenessResult:
+    duration_s: float
+    word_count: int
+    verdict: str  # "short", "ok" or "long"
+    hedges: tuple[Hedge, ...]
+    repeated_phrases: tuple[RepeatedPhrase, ...]
+    sentence_count: int
+    mean_sentence_words: float
+    longest_sentence: str
+    options: ConcisenessOptions
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def analyze_conciseness(
+    transcript: Transcript, *, options: ConcisenessOptions | None = None
+) -> ConcisenessResult:
+    """Judge the answer's length (first to last word, in seconds) and how directly it is worded."""
+    options = options or ConcisenessOptions()
+    words = [word for word in transcript.words if not is_vocal_filler(word.text)]
+    duration_s = round(words[-1].end - words[0].start, 2) if words else 0.0
+    if duration_s < options.short_below_s:
+        verdict = "short"
+    elif duration_s > options.long_above_s:
+        verdict = "long"
+    else:
+        verdict = "ok"
+    split = sentences(words)
+    lengths = [len(sentence) for sentence in split]
+    longest = max(split, key=len) if split else []
+    return ConcisenessResult(
+        duration_s=duration_s,
+        word_count=len(words),
+        verdict=verdict,
+        hedges=_hedges(words),
+        repeated_phrases=_repeated_phrases(words, options.repeat_min_words),
+        sentence_count=len(split),
+        mean_sentence_words=round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
+        longest_sentence=join(longest),
+        options=options,
+    )
+
+
+def _hedges(words: list[Word]) -> tuple[Hedge, ...]:
+    tokens = [normalize(word.text) for word in words]
+    found: list[Hedge] = []
+    index = 0
+    while index < len(tokens):
+        for hedge in HEDGES:
+            parts = hedge.split()
+            if tokens[index : index + len(parts)] == parts:
+                found.append(Hedge(hedge, words[index].start, words[index + len(parts) - 1].end))
+                index += len(parts)
+                break
+        else:
+            index += 1
+    return tuple(found)
+
+
+def _repeated_phrases(words: list[Word], min_words: int) -> tuple[RepeatedPhrase, ...]:
+    """Phrases of ``min_words`` to 6 words said more than once, longest first, without overlaps."""
+    tokens = [normalize(word.text) for word in words]
+    reported: list[RepeatedPhrase] = []
+    for size in range(6, min_words - 1, -1):
+        counts = Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+        for phrase, count in counts.items():
+            text = " ".join(phrase)
+            if count < 2 or all(token in _FUNCTION_WORDS for token in phrase):
+                continue
+            if any(text in longer.text for longer in reported):
+                continue
+            reported.append(RepeatedPhrase(text, count))
+    return tuple(sorted(reported, key=lambda phrase: (-phrase.count, -len(phrase.text))))

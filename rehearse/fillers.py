@@ -1,0 +1,188 @@
+"""Filler words: vocal hesitations (um, uh) and lexical fillers (like, you know) used as fillers only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from rehearse.text import ends_clause, ends_sentence, normalize
+from rehearse.transcript import Transcript, Word
+
+# Spelling varies with length ("ummm", "uhh"), so vocal fillers are matched by shape, not by a word list.
+VOCAL_FILLER = re.compile(r"^(u+m+|u+h+m*|e+r+m+|e+r+|a+h+|h+m+|m{2,}|mhm)$")
+
+SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "people", "everyone", "nobody"})
+# After these "like" is the verb ("I'd like to", "don't like") and "kind of" needs no hedge reading.
+_VERB_LIKE_BEFORE = frozenset(
+    {"would", "'d", "i'd", "you'd", "we'd", "they'd", "do", "does", "did", "don't", "didn't", "doesn't",
+     "really", "also", "to", "always", "not", "never", "still", "may", "might", "will", "could", "should",
+     "'ll", "i'll", "we'll"}
+)  # fmt: skip
+# "looks like", "something like", "feel like" compare things; the word carries meaning there.
+_COMPARISON_BEFORE = frozenset(
+    {"look", "looks", "looked", "looking", "feel", "feels", "felt", "seem", "seems", "seemed", "sound",
+     "sounds", "sounded", "something", "anything", "nothing", "things", "more", "most", "exactly", "just"}
+)  # fmt: skip
+# Words after which a speaker starts a new stretch of speech, where a filler typically lands.
+_CLAUSE_OPENERS = frozenset(
+    {"and", "but", "so", "then", "because", "or", "was", "were", "is", "'s", "it's", "are", "'re", "am", "'m",
+     "that's", "there's", "he's", "she's", "we're", "they're", "i'm", "um", "uh", "er", "ah"}
+)  # fmt: skip
+# "what kind of tool", "this sort of thing": a determiner before "kind of" makes it a noun phrase.
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "what", "which", "this", "that", "these", "those", "any", "some", "every", "each", "one",
+     "same", "different", "other", "another", "right", "wrong", "new", "best", "certain", "particular", "whole",
+     "only", "main", "first", "my", "our", "your", "their", "his", "her", "its", "all"}
+)  # fmt: skip
+# "you know the answer", "if you know what I mean", "as you know": real uses of "know".
+_KNOW_REAL_BEFORE = frozenset(
+    {"do", "does", "did", "don't", "didn't", "if", "as", "let", "will", "would", "'ll", "when", "to", "might"}
+)
+_MEAN_REAL_BEFORE = frozenset({"what", "that", "which", "how", "if", "don't", "didn't", "do", "really"})
+ALWAYS_FILLERS = frozenset({"basically", "actually", "literally"})
+
+
+@dataclass(frozen=True)
+class FillerOptions:
+    """Settings of the filler analyzer.
+
+    ``pause_break_s`` (seconds): a silence at least this long around a word counts as a break, like a
+    comma, when deciding whether "like" or "you know" was used as a filler.
+    """
+
+    pause_break_s: float = 0.3
+    count_lexical: bool = True
+
+
+@dataclass(frozen=True)
+class Filler:
+    text: str
+    kind: str  # "vocal" or "lexical"
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class FillerResult:
+    count: int
+    vocal_count: int
+    lexical_count: int
+    per_minute: float
+    per_100_words: float
+    items: tuple[Filler, ...]
+    options: FillerOptions
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def is_vocal_filler(text: str) -> bool:
+    return bool(VOCAL_FILLER.match(normalize(text)))
+
+
+def analyze_fillers(transcript: Transcript, *, options: FillerOptions | None = None) -> FillerResult:
+    """Find fillers in ``transcript``; "like", "you know", "I mean", "kind of" count only when used as fillers."""
+    options = options or FillerOptions()
+    words = transcript.words
+    items: list[Filler] = []
+    skip_until = -1
+    for index, word in enumerate(words):
+        if index <= skip_until:
+            continue
+        if is_vocal_filler(word.text):
+            items.append(Filler(text=normalize(word.text), kind="vocal", start=word.start, end=word.end))
+            continue
+        if not options.count_lexical:
+            continue
+        length = _lexical_filler_length(words, index, options.pause_break_s)
+        if length:
+            span = words[index : index + length]
+            text = " ".join(normalize(part.text) for part in span)
+            items.append(Filler(text=text, kind="lexical", start=span[0].start, end=span[-1].end))
+            skip_until = index + length - 1
+    spoken_words = sum(1 for word in words if not is_vocal_filler(word.text))
+    speaking_minutes = (words[-1].end - words[0].start) / 60 if words else 0.0
+    vocal_count = sum(1 for item in items if item.kind == "vocal")
+    return FillerResult(
+        count=len(items),
+        vocal_count=vocal_count,
+        lexical_count=len(items) - vocal_count,
+        per_minute=round(len(items) / speaking_minutes, 2) if speaking_minutes > 0 else 0.0,
+        per_100_words=round(100 * len(items) / spoken_words, 2) if spoken_words else 0.0,
+        items=tuple(items),
+        options=options,
+    )
+
+
+def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: float) -> int:
+    """How many words starting at ``index`` form a lexical filler (0 when they don't)."""
+    current = normalize(words[index].text)
+    following = normalize(words[index + 1].text) if index + 1 < len(words) else ""
+    previous = normalize(words[index - 1].text) if index > 0 else ""
+    if current in ALWAYS_FILLERS:
+        return 1
+    if current == "like":
+        return 1 if _is_filler_like(words, index, previous, pause_break_s) else 0
+    if current in ("kind", "sort") and following == "of" and not ends_clause(words[index]):
+        return 2 if _is_hedge_kind_of(words, index, previous) else 0
+    if current == "you" and following == "know" and previous not in _KNOW_REAL_BEFORE:
+        return 2 if _ends_open(words, index + 1, pause_break_s) else 0
+    if current == "i" and following == "mean" and previous not in _MEAN_REAL_BEFORE:
+        return 2 if _is_filler_i_mean(words, index, pause_break_s) else 0
+    return 0
+
+
+def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_break_s: float) -> bool:
+    if previous in SUBJECT_PRONOUNS or previous in _VERB_LIKE_BEFORE or previous in _COMPARISON_BEFORE:
+        return False
+    return (
+        _starts_open(words, index, pause_break_s)
+        or _break_after(words, index, pause_break_s)
+        or previous in _CLAUSE_OPENERS
+    )
+
+
+def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str) -> bool:
+    if previous in _DETERMINERS:
+        return False
+    return (
+        index == 0
+        or ends_clause(words[index - 1])
+        or previous in SUBJECT_PRONOUNS
+        or previous in _CLAUSE_OPENERS
+    )
+
+
+def _is_filler_i_mean(words: tuple[Word, ...], index: int, pause_break_s: float) -> bool:
+    mean_index = index + 1
+    after = normalize(words[mean_index + 1].text) if mean_index + 1 < len(words) else ""
+    if after == "to":
+        return False
+    # "I mean it." states intent; "I mean, it was late" rephrases.
+    if after in ("it", "that", "this", "what", "business") and (
+        mean_index + 2 >= len(words) or ends_sentence(words[mean_index + 1])
+    ):
+        return False
+    return _break_after(words, mean_index, pause_break_s) or _starts_open(words, index, pause_break_s)
+
+
+def _ends_open(words: tuple[Word, ...], last: int, pause_break_s: float) -> bool:
+    """A "you know" is a filler when nothing it could govern follows: a break, or a new clause."""
+    if _break_after(words, last, pause_break_s):
+        return True
+    following = normalize(words[last + 1].text)
+    return following in SUBJECT_PRONOUNS or following in _CLAUSE_OPENERS
+
+
+def _starts_open(words: tuple[Word, ...], index: int, pause_break_s: float) -> bool:
+    """True when the word opens a sentence or clause: start, written break or pause before it."""
+    if index == 0:
+        return True
+    before = words[index - 1]
+    return ends_clause(before) or words[index].start - before.end >= pause_break_s
+
+
+def _break_after(words: tuple[Word, ...], index: int, pause_break_s: float) -> bool:
+    if index + 1 >= len(words):
+        return True
+    return ends_clause(words[index]) or words[index + 1].start - words[index].end >= pause_break_s

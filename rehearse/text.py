@@ -1,0 +1,43 @@
+"""Small text helpers shared by the analyzers."""
+
+from __future__ import annotations
+
+import re
+
+from rehearse.transcript import Word
+
+_EDGE_PUNCTUATION = re.compile(r"^[^\w']+|[^\w']+$")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*$")
+_CLAUSE_BREAK = re.compile(r"[,;:—–-]+[\"')\]]*$")
+
+
+def normalize(text: str) -> str:
+    """Lower-case a word and strip the punctuation around it ("Um," -> "um")."""
+    return _EDGE_PUNCTUATION.sub("", text.lower().replace("’", "'"))
+
+
+def ends_sentence(word: Word) -> bool:
+    return bool(_SENTENCE_END.search(word.text))
+
+
+def ends_clause(word: Word) -> bool:
+    """True when the word is followed by a written break: a comma, dash, colon or sentence end."""
+    return ends_sentence(word) or bool(_CLAUSE_BREAK.search(word.text))
+
+
+def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
+    """Split words into sentences at the recogniser's sentence-ending punctuation."""
+    result: list[list[Word]] = []
+    current: list[Word] = []
+    for word in words:
+        current.append(word)
+        if ends_sentence(word):
+            result.append(current)
+            current = []
+    if current:
+        result.append(current)
+    return result
+
+
+def join(words: list[Word] | tuple[Word, ...]) -> str:
+    return " ".join(word.text for word in words)

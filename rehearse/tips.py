@@ -1,0 +1,194 @@
+"""Coaching tips: the few things most worth changing, each tied to its evidence and to the guide."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from rehearse.conciseness import ConcisenessResult
+from rehearse.example import ExampleResult
+from rehearse.fillers import FillerResult
+from rehearse.pacing import PacingResult
+
+MAX_TIPS = 5
+# The advice each tip follows, quoted from the guide chapter on second-round and final interviews.
+ADVICE_EXAMPLES = "Provide specific examples: back up your skills and qualifications with specific examples."
+ADVICE_CONCISE = "Practice articulating your answers concisely and with clarity."
+ADVICE_STRUCTURE = "Prepare confident, well-structured responses."
+ADVICE_PROFESSIONAL = "Remain composed, confident, and professional throughout the interview."
+FILLERS_HIGH_PER_MINUTE = 4.0
+FILLERS_NOTICEABLE_PER_MINUTE = 2.0
+HEDGES_NOTICEABLE = 3
+LONG_PAUSES_NOTICEABLE = 3
+SENTENCE_TOO_LONG_WORDS = 35
+
+
+@dataclass(frozen=True)
+class Tip:
+    message: str
+    evidence: str
+    advice: str
+    start: float | None
+    priority: int  # higher first
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def clock(seconds: float) -> str:
+    """Format seconds as m:ss, the way a candidate finds a moment in a recording."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def build_tips(
+    *,
+    fillers: FillerResult,
+    pacing: PacingResult,
+    conciseness: ConcisenessResult,
+    example: ExampleResult,
+    extra: tuple[Tip, ...] = (),
+) -> tuple[Tip, ...]:
+    """Return up to five tips, most important first."""
+    tips = [
+        *_example_tips(example),
+        *_filler_tips(fillers),
+        *_pace_tips(pacing),
+        *_length_tips(conciseness),
+        *extra,
+    ]
+    tips.sort(key=lambda tip: -tip.priority)
+    return tuple(tips[:MAX_TIPS])
+
+
+def _example_tips(example: ExampleResult) -> list[Tip]:
+    if not example.options.expect_example:
+        return []
+    if not example.present:
+        found = [part for part, present in example.star.items() if present]
+        return [
+            Tip(
+                message="Tell one specific story: when and where it happened, what you did, and what changed.",
+                evidence=f"STAR parts heard: {', '.join(found) if found else 'none'}.",
+                advice=ADVICE_EXAMPLES,
+                start=None,
+                priority=100,
+            )
+        ]
+    tips = []
+    missing = [part for part, present in example.star.items() if not present]
+    if missing:
+        tips.append(
+            Tip(
+                message=f"Your example is missing the {' and the '.join(missing)}; add a sentence for each.",
+                evidence=f"Action heard: “{example.evidence['action']}”",
+                advice=ADVICE_STRUCTURE,
+                start=None,
+                priority=80,
+            )
+        )
+    if not example.quantified:
+        tips.append(
+            Tip(
+                message="Put a number on the result (time saved, percentage, money, people).",
+                evidence=f"Result heard: “{example.evidence['result'] or 'none'}”",
+                advice=ADVICE_EXAMPLES,
+                start=None,
+                priority=60,
+            )
+        )
+    return tips
+
+
+def _filler_tips(fillers: FillerResult) -> list[Tip]:
+    if fillers.per_minute < FILLERS_NOTICEABLE_PER_MINUTE or not fillers.items:
+        return []
+    first = fillers.items[0]
+    words = sorted({item.text for item in fillers.items})
+    return [
+        Tip(
+            message=f"Cut the fillers ({', '.join(words)}): pause silently instead.",
+            evidence=f"{fillers.count} fillers, {fillers.per_minute:g} per minute; the first “{first.text}” at {clock(first.start)}.",
+            advice=ADVICE_PROFESSIONAL,
+            start=first.start,
+            priority=90 if fillers.per_minute >= FILLERS_HIGH_PER_MINUTE else 50,
+        )
+    ]
+
+
+def _pace_tips(pacing: PacingResult) -> list[Tip]:
+    tips = []
+    if pacing.verdict != "ok" and pacing.windows:
+        if pacing.verdict == "fast":
+            window = max(pacing.windows, key=lambda item: item.words_per_minute)
+            message = f"Slow down: aim for {pacing.options.slow_below_wpm:g}-{pacing.options.fast_above_wpm:g} words per minute."
+        else:
+            window = min(pacing.windows, key=lambda item: item.words_per_minute)
+            message = f"Pick up the pace a little: aim for {pacing.options.slow_below_wpm:g}-{pacing.options.fast_above_wpm:g} words per minute."
+        tips.append(
+            Tip(
+                message=message,
+                evidence=f"{pacing.words_per_minute:g} words per minute overall, {window.words_per_minute:g} at {clock(window.start)}.",
+                advice=ADVICE_CONCISE,
+                start=window.start,
+                priority=70,
+            )
+        )
+    long_pauses = [pause for pause in pacing.pauses if pause.long]
+    if len(long_pauses) >= LONG_PAUSES_NOTICEABLE:
+        tips.append(
+            Tip(
+                message="Prepare the outline of this answer so you do not stop to search for the next point.",
+                evidence=f"{len(long_pauses)} pauses of {pacing.options.long_pause_s:g} s or more; the first at {clock(long_pauses[0].start)}.",
+                advice=ADVICE_STRUCTURE,
+                start=long_pauses[0].start,
+                priority=40,
+            )
+        )
+    return tips
+
+
+def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
+    tips = []
+    options = conciseness.options
+    if conciseness.verdict == "long":
+        tips.append(
+            Tip(
+                message=f"Shorten the answer to under {clock(options.long_above_s)}: lead with the point, then one example.",
+                evidence=f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words).",
+                advice=ADVICE_CONCISE,
+                start=None,
+                priority=75,
+            )
+        )
+    elif conciseness.verdict == "short":
+        tips.append(
+            Tip(
+                message=f"Say more: an answer under {clock(options.short_below_s)} rarely shows enough of what you did.",
+                evidence=f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words).",
+                advice=ADVICE_EXAMPLES,
+                start=None,
+                priority=65,
+            )
+        )
+    if len(conciseness.hedges) >= HEDGES_NOTICEABLE:
+        first = conciseness.hedges[0]
+        tips.append(
+            Tip(
+                message="Drop the hedges (“I think”, “maybe”): state what you did and what it achieved.",
+                evidence=f"{len(conciseness.hedges)} hedges; the first “{first.text}” at {clock(first.start)}.",
+                advice=ADVICE_PROFESSIONAL,
+                start=first.start,
+                priority=45,
+            )
+        )
+    if conciseness.mean_sentence_words > SENTENCE_TOO_LONG_WORDS:
+        tips.append(
+            Tip(
+                message="Use shorter sentences: one idea each makes the structure easy to follow.",
+                evidence=f"Sentences average {conciseness.mean_sentence_words:g} words; the longest: “{conciseness.longest_sentence}”",
+                advice=ADVICE_STRUCTURE,
+                start=None,
+                priority=35,
+            )
+        )
+    return tips

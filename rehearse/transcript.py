@@ -1,0 +1,31 @@
+"""Our own transcript types, so nothing outside ``transcribe.py`` depends on faster-whisper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Word:
+    """One spoken word as it appears in the transcript.
+
+    ``text`` keeps the recogniser's punctuation ("system.") but no surrounding spaces.
+    ``start`` and ``end`` are in seconds from the start of the recording.
+    """
+
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The words of one answer, in time order, and the length of the recording they came from."""
+
+    words: tuple[Word, ...]
+    duration_s: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)

@@ -1,0 +1,42 @@
+import wave
+
+import numpy as np
+import pytest
+from speech import convert, speak
+
+from rehearse.audio import SAMPLE_RATE, load_audio
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    return speak(tmp_path_factory.mktemp("audio") / "answer.wav")
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("answer.flac", ()),
+        ("answer.ogg", ("-c:a", "libvorbis")),
+        ("answer.mp3", ()),
+        ("answer.m4a", ("-c:a", "aac")),
+        ("answer.aac", ("-c:a", "aac")),
+        ("answer.webm", ("-c:a", "libopus")),
+        ("answer.opus", ("-c:a", "libopus")),
+        ("answer-44k-stereo.wav", ("-ar", "44100", "-ac", "2")),
+        ("answer-8k.wav", ("-ar", "8000")),
+    ],
+)
+def test_every_format_decodes_to_16k_mono(spoken, tmp_path, name, extra):
+    reference = load_audio(spoken)
+    audio = load_audio(convert(spoken, tmp_path / name, *extra))
+    assert audio.sample_rate == SAMPLE_RATE
+    assert audio.samples.ndim == 1 and audio.samples.dtype == np.float32
+    assert audio.duration_s == pytest.approx(reference.duration_s, abs=0.1)
+    assert np.abs(audio.samples).max() > 0.05
+
+
+def test_samples_keep_their_level(spoken):
+    with wave.open(str(spoken)) as file:
+        raw = np.frombuffer(file.readframes(file.getnframes()), dtype="<i2") / 32768
+    audio = load_audio(spoken)
+    assert np.abs(audio.samples).max() == pytest.approx(np.abs(raw).max(), rel=0.1)

@@ -1,0 +1,48 @@
+import pytest
+from transcripts import transcript_from_text
+
+from rehearse.conciseness import ConcisenessOptions, analyze_conciseness
+from rehearse.errors import ParameterError
+
+
+@pytest.mark.parametrize(("words", "verdict"), [(40, "short"), (150, "ok"), (400, "long")])
+def test_length_verdict(words, verdict):
+    result = analyze_conciseness(transcript_from_text("word " * words, words_per_minute=150))
+    assert result.verdict == verdict
+    assert result.word_count == words
+
+
+def test_length_band_is_configurable():
+    options = ConcisenessOptions(short_below_s=10, long_above_s=20)
+    result = analyze_conciseness(transcript_from_text("word " * 60, words_per_minute=150), options=options)
+    assert result.verdict == "long"
+
+
+def test_hedges_are_found():
+    result = analyze_conciseness(
+        transcript_from_text("I think we were late. Maybe it was probably my fault, I guess.")
+    )
+    assert [hedge.text for hedge in result.hedges] == ["i think", "maybe", "probably", "i guess"]
+
+
+def test_repeated_phrases_ignore_function_words():
+    text = "We fixed the billing system. Then the billing system broke again. And then the and then the end."
+    result = analyze_conciseness(transcript_from_text(text))
+    assert [(phrase.text, phrase.count) for phrase in result.repeated_phrases] == [("the billing system", 2)]
+
+
+def test_sentences():
+    result = analyze_conciseness(transcript_from_text("One two three. Four five six seven eight. Nine"))
+    assert result.sentence_count == 3
+    assert result.mean_sentence_words == pytest.approx(3.0)
+    assert result.longest_sentence == "Four five six seven eight."
+
+
+def test_vocal_fillers_do_not_count_as_words():
+    assert analyze_conciseness(transcript_from_text("um uh we shipped it")).word_count == 3
+
+
+@pytest.mark.parametrize("settings", [{"short_below_s": 100, "long_above_s": 50}, {"repeat_min_words": 1}])
+def test_bad_options_are_refused(settings):
+    with pytest.raises(ParameterError):
+        ConcisenessOptions(**settings)

@@ -1,0 +1,58 @@
+import pytest
+from transcripts import transcript_from_text
+
+from rehearse.example import analyze_example
+
+STRONG = (
+    "In my last role at Northwind, our support team was drowning in a backlog of two thousand tickets. "
+    "My goal was to bring the first response time under one day. "
+    "I analysed the ticket categories and I built a triage bot for the top five questions. "
+    "As a result, the backlog dropped by 70 percent within six weeks."
+)
+VAGUE = (
+    "I think I'm a really hard worker. I always try to communicate clearly with people. "
+    "Teamwork is important to me and I usually help others when they need it."
+)
+
+
+def test_a_full_star_story_is_a_specific_example():
+    result = analyze_example(transcript_from_text(STRONG))
+    assert result.present
+    assert result.star == {"situation": True, "task": True, "action": True, "result": True}
+    assert result.evidence["task"].startswith("My goal was")
+    assert result.evidence["action"].startswith("I analysed")
+    assert result.evidence["result"].startswith("As a result")
+    assert any("70" in number for number in result.quantified)
+    assert "Northwind" in result.specifics
+
+
+def test_generalities_are_not_an_example():
+    result = analyze_example(transcript_from_text(VAGUE))
+    assert not result.present
+    assert not result.star["action"] and not result.star["result"]
+    assert result.quantified == ()
+
+
+def test_ownership_counts_i_and_we():
+    result = analyze_example(
+        transcript_from_text("We planned it and we shipped it, but I wrote my part myself.")
+    )
+    assert result.ownership == {"i": 3, "we": 2}
+
+
+def test_a_result_without_a_setting_is_not_enough():
+    result = analyze_example(transcript_from_text("I fixed it. It worked."))
+    assert not result.present
+
+
+@pytest.mark.parametrize(
+    ("sentence", "part"),
+    [
+        ("Two years ago our biggest client threatened to leave.", "situation"),
+        ("I was responsible for winning them back before the renewal.", "task"),
+        ("We set up weekly calls and I rewrote the onboarding guide.", "action"),
+        ("In the end they renewed for three more years.", "result"),
+    ],
+)
+def test_each_part_is_recognised_on_its_own(sentence, part):
+    assert analyze_example(transcript_from_text(sentence)).star[part]

@@ -1,0 +1,91 @@
+"""Every bad input a candidate may give: a one-line error and exit code 2, never a traceback."""
+
+import subprocess
+import sys
+
+import pytest
+from speech import convert, noise, silence, speak, write_samples
+
+from rehearse.audio import load_audio
+from rehearse.cli import main
+from rehearse.errors import AudioError, ModelError, NoSpeechError, ParameterError
+from rehearse.transcribe import resolve_model_path
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    return speak(tmp_path_factory.mktemp("failures") / "answer.wav")
+
+
+def truncated(source, target):
+    data = source.read_bytes()
+    target.write_bytes(data[: len(data) // 3])
+    return target
+
+
+BAD_INPUTS = {
+    "missing": lambda tmp, spoken: tmp / "nothing-here.wav",
+    "folder": lambda tmp, spoken: tmp,
+    "empty": lambda tmp, spoken: (tmp / "empty.wav").write_bytes(b"") or tmp / "empty.wav",
+    "text": lambda tmp, spoken: (tmp / "notes.mp3").write_text("my answer notes\n" * 50) or tmp / "notes.mp3",
+    "random bytes": lambda tmp, spoken: (tmp / "x.wav").write_bytes(bytes(range(256)) * 40) or tmp / "x.wav",
+    "truncated wav": lambda tmp, spoken: truncated(spoken, tmp / "cut.wav"),
+    "truncated mp3": lambda tmp, spoken: truncated(convert(spoken, tmp / "full.mp3"), tmp / "cut.mp3"),
+    "too short": lambda tmp, spoken: write_samples(tmp / "short.wav", silence(0.5)),
+    "silence": lambda tmp, spoken: write_samples(tmp / "silence.wav", silence(5)),
+    "noise": lambda tmp, spoken: write_samples(tmp / "noise.wav", noise(5)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_cli_refuses_bad_input_with_one_line(case, tmp_path, spoken, capsys):
+    path = BAD_INPUTS[case](tmp_path, spoken)
+    assert main(["analyze", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rehearse: ")
+    assert "Traceback" not in captured.err
+
+
+def test_too_long_is_refused(spoken, capsys):
+    assert main(["analyze", str(spoken), "--max-minutes", "0.05"]) == 2
+    assert "longer than the 3 s limit" in capsys.readouterr().err
+
+
+def test_no_traceback_from_the_installed_command(tmp_path):
+    empty = tmp_path / "empty.m4a"
+    empty.write_bytes(b"")
+    done = subprocess.run(
+        [sys.executable, "-m", "rehearse.cli", "analyze", str(empty)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "rehearse: empty.m4a is empty (0 bytes); record the answer again."
+
+
+def test_error_types(tmp_path, spoken):
+    with pytest.raises(AudioError, match="cut off"):
+        load_audio(truncated(spoken, tmp_path / "cut.wav"))
+    with pytest.raises(ParameterError):
+        load_audio(spoken, min_seconds=5, max_seconds=1)
+    silent = write_samples(tmp_path / "silence.wav", silence(3))
+    from rehearse.analysis import analyze_file
+
+    with pytest.raises(NoSpeechError):
+        analyze_file(silent)
+
+
+def test_missing_model_folder(tmp_path, capsys):
+    with pytest.raises(ModelError, match=r"no model\.bin"):
+        resolve_model_path(tmp_path)
+    assert main(["analyze", "whatever.wav", "--model", str(tmp_path)]) == 2
+    assert "not a CTranslate2 Whisper model folder" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["dance"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,67 @@
+import shutil
+
+import numpy as np
+import pytest
+from speech import ANSWER, silence, speak, write_samples
+
+from rehearse import transcribe as transcribe_module
+from rehearse.audio import load_audio
+from rehearse.errors import ModelError
+from rehearse.transcribe import MODEL_ENV, TranscribeOptions, load_model, resolve_model_path, transcribe
+
+
+def fake_model_folder(path):
+    path.mkdir(parents=True)
+    (path / "model.bin").write_bytes(b"")
+    return path
+
+
+def test_resolution_order(tmp_path, monkeypatch):
+    explicit = fake_model_folder(tmp_path / "explicit")
+    from_env = fake_model_folder(tmp_path / "env")
+    models_dir = tmp_path / "models"
+    local = fake_model_folder(models_dir / "small.en")
+    monkeypatch.setattr(transcribe_module, "MODELS_DIR", models_dir)
+    monkeypatch.setenv(MODEL_ENV, str(from_env))
+    assert resolve_model_path(explicit) == explicit
+    assert resolve_model_path() == from_env
+    monkeypatch.delenv(MODEL_ENV)
+    assert resolve_model_path() == local
+    shutil.rmtree(models_dir)
+    bundled = resolve_model_path()
+    assert bundled.name == "model" and (bundled / "model.bin").is_file()
+
+
+def test_bad_env_model_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(ModelError, match=MODEL_ENV):
+        resolve_model_path()
+
+
+def test_model_is_loaded_once():
+    path = str(resolve_model_path())
+    assert load_model(path) is load_model(path)
+
+
+@pytest.fixture(scope="module")
+def answer_with_silent_tail(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("transcribe")
+    spoken = load_audio(speak(folder / "answer.wav", ANSWER))
+    # Four seconds of silence after the answer: where Whisper likes to invent a closing "Thank you."
+    samples = np.concatenate([spoken.samples, silence(4.0)])
+    return load_audio(write_samples(folder / "tail.wav", samples)), spoken.duration_s
+
+
+def test_real_transcription_has_timed_words(answer_with_silent_tail):
+    audio, speech_end = answer_with_silent_tail
+    seen: list[float] = []
+    transcript, options = transcribe(audio, progress=seen.append)
+    words = [word.text.lower().strip(".,") for word in transcript.words]
+    for expected in ("release", "automated", "checklist", "hours"):
+        assert any(expected in word for word in words)
+    starts = [word.start for word in transcript.words]
+    assert starts == sorted(starts)
+    assert all(word.end >= word.start and 0 <= word.probability <= 1 for word in transcript.words)
+    assert transcript.words[-1].end <= speech_end + 0.5
+    assert seen and seen[-1] == 1.0
+    assert options.model_path and options.initial_prompt == TranscribeOptions().initial_prompt
