@@ -12,6 +12,7 @@ from rehearse.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load
 from rehearse.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
 from rehearse.example import ExampleOptions, ExampleResult, analyze_example
 from rehearse.fillers import FillerOptions, FillerResult, analyze_fillers
+from rehearse.hesitation import HesitationOptions, add_hesitations
 from rehearse.pacing import PacingOptions, PacingResult, analyze_pacing
 from rehearse.tips import Tip, build_tips
 from rehearse.transcribe import TranscribeOptions, transcribe
@@ -43,6 +44,7 @@ class AnalysisOptions:
     """
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    hesitation: HesitationOptions = field(default_factory=HesitationOptions)
     fillers: FillerOptions = field(default_factory=FillerOptions)
     pacing: PacingOptions = field(default_factory=PacingOptions)
     conciseness: ConcisenessOptions = field(default_factory=ConcisenessOptions)
@@ -129,6 +131,8 @@ def analyze_audio(
             progress=(lambda fraction: progress("transcribing", fraction)) if progress else None,
         )
     options = replace(options, transcribe=transcribe_options)
+    with _timed(timings, "hesitation"):
+        transcript = add_hesitations(audio, transcript, options=options.hesitation)
     if progress:
         progress("analysing", 0.0)
     analysis = analyze_transcript(transcript, question=question, options=options, timings=timings)

@@ -1,0 +1,151 @@
+"""Find the "um"s and "uh"s that Whisper left out, from the sound itself.
+
+Whisper is trained on cleaned-up transcripts and drops most hesitations, even when prompted to keep
+them. A filled pause has an acoustic signature that words lack (Goto, Itou and Hayamizu, "A
+real-time filled pause detection system for spontaneous speech recognition", Eurospeech 1999): a
+voiced sound held for a fifth of a second or more with almost no change in pitch or in the spectral
+envelope, whereas in words the articulators move all the time. We find such stretches, then keep
+those that no recognised word explains: ones that fall between words, or inside a word stretched
+far beyond its spoken length (Whisper's timestamps often swallow the hesitation next to a word).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.fft import dct
+from scipy.ndimage import median_filter
+
+from rehearse.audio import Audio
+from rehearse.fillers import is_vocal_filler
+from rehearse.transcript import Transcript, Word
+
+_HOP = 160  # 10 ms frames at 16 kHz
+_WINDOW = 640  # 40 ms: two periods of a low (50 Hz) voice
+_FFT = 1024
+HESITATION_TEXT = "uh"
+
+
+@dataclass(frozen=True)
+class HesitationOptions:
+    """Settings of the acoustic filled-pause detector.
+
+    ``min_duration_s`` (seconds): shortest steady voiced stretch taken as a hesitation.
+    ``level_below_peak_db`` (dB): how far under the answer's loud level (90th percentile) it may be.
+    ``min_periodicity`` (0-1): normalised autocorrelation a voiced frame needs.
+    ``max_spectral_change``: largest mean frame-to-frame change of the cepstrum (MFCC 1-12, dB).
+    ``max_pitch_change_semitones`` (semitones per 10 ms): largest smoothed pitch movement.
+    ``max_word_overlap``: share of the stretch that recognised words may cover.
+    ``stretched_word_s_per_letter`` (seconds): a word at least this long per letter (and 0.4 s
+    long) is taken to hide a hesitation.
+    """
+
+    enabled: bool = True
+    min_duration_s: float = 0.15
+    level_below_peak_db: float = 12.0
+    min_periodicity: float = 0.45
+    max_spectral_change: float = 9.0
+    max_pitch_change_semitones: float = 0.15
+    max_word_overlap: float = 0.5
+    stretched_word_s_per_letter: float = 0.2
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def steady_voiced_stretches(audio: Audio, *, options: HesitationOptions) -> list[tuple[float, float]]:
+    """Stretches (start, end in seconds) of loud, voiced sound with steady pitch and spectrum."""
+    samples = audio.samples
+    if len(samples) < _WINDOW:
+        return []
+    frames = sliding_window_view(np.pad(samples, (_WINDOW // 2, _WINDOW // 2)), _WINDOW)[::_HOP]
+    power = np.abs(np.fft.rfft(frames * np.hanning(_WINDOW), n=_FFT)) ** 2
+    level_db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    loud = level_db[level_db > -60]
+    if loud.size == 0:
+        return []
+    peak_db = float(np.percentile(loud, 90))
+
+    autocorrelation = np.fft.irfft(power, n=_FFT)[:, :_WINDOW]
+    autocorrelation /= autocorrelation[:, :1] + 1e-12
+    shortest, longest = audio.sample_rate // 400, audio.sample_rate // 60  # 60-400 Hz voices
+    lags = shortest + np.argmax(autocorrelation[:, shortest:longest], axis=1)
+    periodicity = autocorrelation[np.arange(len(lags)), lags]
+    # The median drops the octave jumps a simple pitch tracker makes, which are not real movement.
+    semitones = median_filter(12 * np.log2(audio.sample_rate / lags / 100.0), size=5)
+    pitch_change = _smooth(np.abs(np.diff(semitones, prepend=semitones[0])), 5)
+
+    mel_db = 10 * np.log10(power @ _mel_filters(audio.sample_rate).T + 1e-10)
+    cepstrum = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
+    spectral_change = _smooth(np.r_[0.0, np.linalg.norm(np.diff(cepstrum, axis=0), axis=1)], 5)
+
+    steady = (
+        (level_db > peak_db - options.level_below_peak_db)
+        & (periodicity > options.min_periodicity)
+        & (spectral_change < options.max_spectral_change)
+        & (pitch_change < options.max_pitch_change_semitones)
+    )
+    frame_s = _HOP / audio.sample_rate
+    min_frames = round(options.min_duration_s / frame_s)
+    return [(start * frame_s, end * frame_s) for start, end in _runs(steady) if end - start >= min_frames]
+
+
+def add_hesitations(
+    audio: Audio, transcript: Transcript, *, options: HesitationOptions | None = None
+) -> Transcript:
+    """Return ``transcript`` with a vocal filler word for every hesitation the recogniser missed."""
+    options = options or HesitationOptions()
+    if not options.enabled or not transcript.words:
+        return transcript
+    words = list(transcript.words)
+    found = [
+        Word(text=HESITATION_TEXT, start=round(float(start), 3), end=round(float(end), 3), probability=0.0)
+        for start, end in steady_voiced_stretches(audio, options=options)
+        if words[0].start - 0.5 <= start <= words[-1].end + 0.5 and _unexplained(start, end, words, options)
+    ]
+    if not found:
+        return transcript
+    merged = sorted([*words, *found], key=lambda word: (word.start, word.end))
+    return Transcript(words=tuple(merged), duration_s=transcript.duration_s)
+
+
+def _unexplained(start: float, end: float, words: list[Word], options: HesitationOptions) -> bool:
+    overlapping = [word for word in words if word.start < end and word.end > start]
+    if any(is_vocal_filler(word.text) for word in overlapping):
+        return False  # the recogniser already wrote this one down
+    covered = sum(min(end, word.end) - max(start, word.start) for word in overlapping)
+    if covered < options.max_word_overlap * (end - start):
+        return True
+    return any(_is_stretched(word, options.stretched_word_s_per_letter) for word in overlapping)
+
+
+def _is_stretched(word: Word, seconds_per_letter: float) -> bool:
+    letters = max(1, len(re.sub(r"[^a-z]", "", word.text.lower())))
+    duration = word.end - word.start
+    return duration >= 0.4 and duration / letters >= seconds_per_letter
+
+
+@lru_cache(maxsize=2)
+def _mel_filters(sample_rate: int, bands: int = 40) -> np.ndarray:
+    """Triangular filters evenly spaced on the (HTK) mel scale, one row per band."""
+    top_mel = 2595 * np.log10(1 + sample_rate / 2 / 700)
+    edges_hz = 700 * (10 ** (np.linspace(0, top_mel, bands + 2) / 2595) - 1)
+    bins_hz = np.fft.rfftfreq(_FFT, 1 / sample_rate)
+    lower, centre, upper = edges_hz[:-2, None], edges_hz[1:-1, None], edges_hz[2:, None]
+    rising = (bins_hz - lower) / (centre - lower)
+    falling = (upper - bins_hz) / (upper - centre)
+    return np.maximum(0, np.minimum(rising, falling))
+
+
+def _smooth(values: np.ndarray, width: int) -> np.ndarray:
+    return np.convolve(values, np.ones(width) / width, mode="same")
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) frame indices of each run of True values."""
+    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
