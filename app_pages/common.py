@@ -1,0 +1,147 @@
+"""What the pages share: the store, the settings, the models loaded once per server, and the results view."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from rehearse.analysis import AnalysisOptions, analyze_file
+from rehearse.errors import RehearseError, StoreError
+from rehearse.example import ExampleOptions, load_language_model
+from rehearse.questions import find_question
+from rehearse.results_view import (
+    attempt_heading_html,
+    audio_mime,
+    headlines,
+    overall_progress,
+    pace_chart,
+    star_html,
+    tips_html,
+    transcript_html,
+    transcript_legend,
+)
+from rehearse.store import Attempt, Store, open_store
+from rehearse.transcribe import load_model, resolve_model_path
+
+SETTINGS_KEY = "analysis_options"
+CURRENT_ATTEMPT_KEY = "attempt_id"
+# Streamlit forgets a widget's value when a page without it runs; writing the value back to
+# session_state on every run keeps the chosen question while the candidate visits Settings.
+PERSISTENT_WIDGETS = ("question_source", "theme", "bank_question", "own_question", "answer_source")
+
+
+def keep_widget_state() -> None:
+    for key in PERSISTENT_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def analysis_options() -> AnalysisOptions:
+    """The settings of this browser session, as the engine's options."""
+    if SETTINGS_KEY not in st.session_state:
+        st.session_state[SETTINGS_KEY] = AnalysisOptions()
+    return st.session_state[SETTINGS_KEY]
+
+
+def open_store_or_stop() -> Store:
+    try:
+        return open_store()
+    except StoreError as error:
+        st.error(str(error))
+        st.stop()
+
+
+@st.cache_resource(show_spinner="Loading the speech model (only once per server start)…")
+def speech_model(model_path: str) -> object:
+    return load_model(model_path)
+
+
+@st.cache_resource(show_spinner="Loading the English language model (only once per server start)…")
+def language_model() -> object:
+    return load_language_model()
+
+
+def analyse_attempt(store: Store, attempt_id: int) -> None:
+    """Analyse a saved recording and save the analysis, or the reason it failed (the recording stays)."""
+    attempt = store.get_attempt(attempt_id)
+    settings = analysis_options()
+    bar = st.progress(0.0, text="Preparing…")
+
+    def report(stage: str, fraction: float) -> None:
+        value, label = overall_progress(stage, fraction)
+        bar.progress(value, text=label)
+
+    try:
+        model_path = str(resolve_model_path(settings.transcribe.model_path or None))
+        speech_model(model_path)
+        language_model()
+        options = replace(
+            settings,
+            transcribe=replace(settings.transcribe, model_path=model_path),
+            example=ExampleOptions(expect_example=find_question(attempt.question).expects_example),
+        )
+        analysis = analyze_file(
+            store.audio_path(attempt_id), question=attempt.question, options=options, progress=report
+        )
+        store.save_analysis(attempt_id, analysis.to_dict())
+    except RehearseError as error:
+        store.save_failure(attempt_id, str(error))
+    finally:
+        bar.empty()
+
+
+def show_attempt(store: Store, attempt: Attempt) -> None:
+    """Results of one attempt; a failed or unfinished one gets its reason and a retry button."""
+    if attempt.analysis is None:
+        if attempt.status == "failed":
+            st.error(f"The analysis failed: {attempt.error}")
+            st.caption("Your recording is saved; you can listen to it below and try again.")
+        else:
+            st.warning("This recording has not been analysed yet.")
+        _playback(store, attempt)
+        if st.button("Try the analysis again", key=f"retry-{attempt.id}", icon=":material/refresh:"):
+            analyse_attempt(store, attempt.id)
+            st.rerun()
+        return
+    analysis = attempt.analysis
+    question = find_question(attempt.question)
+    previous = store.previous_attempt(attempt.question, attempt.id)
+    st.subheader("Your results")
+    st.html(attempt_heading_html(attempt, previous_id=previous.id if previous is not None else None))
+    numbers = headlines(
+        analysis,
+        target_seconds=question.target_seconds,
+        previous=previous.analysis if previous is not None else None,
+    )
+    for column, headline in zip(st.columns(len(numbers)), numbers, strict=True):
+        with column:
+            st.metric(
+                headline.label, headline.value, headline.delta, delta_color=headline.delta_color, border=True
+            )
+            st.caption(headline.note)
+    _playback(store, attempt)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("#### What to work on")
+        st.html(tips_html(analysis))
+        st.markdown("#### Your answer, word for word")
+        st.html(transcript_legend(analysis))
+        st.html(transcript_html(analysis))
+    with right:
+        st.markdown("#### STAR example")
+        st.html(star_html(analysis))
+        st.markdown("#### Pace over time")
+        st.altair_chart(pace_chart(analysis), width="stretch")
+        st.caption("The green band is a comfortable interview pace; red bars are long pauses.")
+
+
+def _playback(store: Store, attempt: Attempt) -> None:
+    try:
+        path = store.audio_path(attempt.id)
+    except StoreError as error:
+        st.warning(str(error))
+        return
+    st.caption("Listen to your answer")
+    st.audio(str(path), format=audio_mime(path.suffix))

@@ -1,0 +1,147 @@
+"""Rehearse: pick a question, answer it aloud (or upload a recording), and see the analysis."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.common import CURRENT_ATTEMPT_KEY, analyse_attempt, open_store_or_stop, show_attempt
+from rehearse.errors import StoreError
+from rehearse.questions import (
+    KIND_ADVICE,
+    OWN_QUESTION_THEME,
+    Question,
+    find_question,
+    load_questions,
+    themes,
+)
+from rehearse.store import AUDIO_SUFFIXES, Store
+from rehearse.tips import clock
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
+SAMPLE_LABELS = {"strong_star": "A strong STAR answer", "vague_fillers": "A vague answer full of fillers"}
+BANK, OWN = "From the question bank", "My own question"
+RECORD, UPLOAD = "Record now", "Upload a recording"
+
+
+def pick_question() -> Question | None:
+    source = st.radio(
+        "Question", [BANK, OWN], horizontal=True, key="question_source", label_visibility="collapsed"
+    )
+    if source == OWN:
+        text = st.text_area(
+            "Type the question you want to rehearse",
+            key="own_question",
+            placeholder="Tell me about a time you…",
+            max_chars=500,
+        )
+        return find_question(text) if text.strip() else None
+    theme = st.selectbox("Theme", themes(), key="theme")
+    in_theme = [question.text for question in load_questions() if question.theme == theme]
+    return find_question(st.selectbox("Question", in_theme, key="bank_question"))
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    question: str
+
+    @property
+    def label(self) -> str:
+        return SAMPLE_LABELS.get(self.path.stem, self.path.stem.replace("_", " "))
+
+
+def sample_answers() -> list[Sample]:
+    """The recorded sample answers, each with the question it answers (from its labels file)."""
+    return [
+        Sample(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["question"])
+        for path in sorted(SAMPLE_DIR.iterdir())
+        if path.suffix in AUDIO_SUFFIXES and path.with_suffix(".json").is_file()
+    ]
+
+
+def save_and_analyse(store: Store, question: Question, audio_bytes: bytes, suffix: str) -> str | None:
+    """Save the recording first, then analyse it; returns why it could not be saved, if it could not."""
+    try:
+        attempt_id = store.save_recording(question.text, audio_bytes, suffix)
+    except StoreError as error:
+        return str(error)
+    st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
+    analyse_attempt(store, attempt_id)
+    return None
+
+
+store = open_store_or_stop()
+st.title("Rehearse an answer")
+st.caption("Everything stays on this computer: the recording, the transcript and the analysis.")
+
+question_column, answer_column = st.columns(2, gap="large")
+with question_column:
+    st.markdown("#### 1. Choose a question")
+    question = pick_question()
+    if question is not None:
+        advice = f"{KIND_ADVICE[question.kind]} Aim for about {clock(question.target_seconds)}."
+        # A bank question is shown in full (the select box cuts long ones); a typed one is the
+        # candidate's own text and stays in its box, never rendered as Markdown.
+        heading = f"**{question.text}**\n\n" if question.theme != OWN_QUESTION_THEME else ""
+        st.info(heading + advice, icon=":material/lightbulb:")
+
+with answer_column:
+    st.markdown("#### 2. Answer it aloud")
+    answer_source = st.radio(
+        "Answer", [RECORD, UPLOAD], horizontal=True, key="answer_source", label_visibility="collapsed"
+    )
+    if answer_source == RECORD:
+        answer = st.audio_input(
+            "Press the microphone, answer, then press stop", sample_rate=16000, key="recording"
+        )
+    else:
+        answer = st.file_uploader(
+            "Upload a recording of your answer",
+            type=[suffix.lstrip(".") for suffix in AUDIO_SUFFIXES],
+            key="upload",
+        )
+    analyse_clicked = st.button(
+        "Analyze my answer",
+        type="primary",
+        icon=":material/analytics:",
+        disabled=answer is None or question is None,
+        help=None if question is not None else "Choose or type a question first.",
+    )
+    with st.expander("No microphone at hand? Try a sample answer"):
+        sample = st.selectbox(
+            "Sample answer", sample_answers(), format_func=lambda sample: sample.label, key="sample"
+        )
+        if sample is not None:
+            st.caption(f"It answers: *{sample.question}*")
+        sample_clicked = st.button("Try a sample answer", disabled=sample is None)
+
+new_answer = None
+if analyse_clicked and answer is not None and question is not None:
+    new_answer = (question, answer.getvalue(), Path(answer.name).suffix or ".wav")
+elif sample_clicked and sample is not None:
+    new_answer = (find_question(sample.question), sample.path.read_bytes(), sample.path.suffix)
+
+# One slot for progress and results: a new analysis replaces the previous results at once
+# instead of leaving them greyed out on the page while it runs.
+results = st.empty()
+save_error = None
+if new_answer is not None:
+    with results.container():
+        save_error = save_and_analyse(store, *new_answer)
+
+attempt_id = st.session_state.get(CURRENT_ATTEMPT_KEY)
+with results.container():
+    if save_error is not None:
+        st.error(save_error)
+    elif attempt_id is not None:
+        st.divider()
+        try:
+            attempt = store.get_attempt(attempt_id)
+        except StoreError as error:
+            st.error(str(error))
+        else:
+            show_attempt(store, attempt)

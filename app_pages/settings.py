@@ -1,0 +1,78 @@
+"""Settings: the thresholds the analysis judges against, the speech model, and where attempts are kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from app_pages.common import SETTINGS_KEY, analysis_options, open_store_or_stop
+from rehearse.analysis import AnalysisOptions
+from rehearse.conciseness import ConcisenessOptions
+from rehearse.errors import RehearseError
+from rehearse.pacing import PacingOptions
+from rehearse.transcribe import resolve_model_path
+
+
+def threshold(column: DeltaGenerator, label: str, value: float, *, minimum: float, maximum: float) -> float:
+    return column.number_input(
+        label, min_value=minimum, max_value=maximum, step=5.0, format="%.0f", value=float(value)
+    )
+
+
+store = open_store_or_stop()
+options = analysis_options()
+st.title("Settings")
+st.caption("Settings apply to this browser session and to the answers you analyse from now on.")
+
+
+with st.form("settings"):
+    st.markdown("#### Pace (words per minute)")
+    slow_column, fast_column = st.columns(2)
+    slow = threshold(slow_column, "Slow below", options.pacing.slow_below_wpm, minimum=1.0, maximum=400.0)
+    fast = threshold(fast_column, "Fast above", options.pacing.fast_above_wpm, minimum=1.0, maximum=400.0)
+    st.markdown("#### Answer length (seconds)")
+    short_column, long_column = st.columns(2)
+    short = threshold(
+        short_column, "Short below", options.conciseness.short_below_s, minimum=0.0, maximum=900.0
+    )
+    long = threshold(long_column, "Long above", options.conciseness.long_above_s, minimum=1.0, maximum=900.0)
+    st.markdown("#### Speech model")
+    model_path = st.text_input(
+        "Model folder (a CTranslate2 Whisper model; leave empty for the bundled one)",
+        value=options.transcribe.model_path,
+    )
+    saved = st.form_submit_button("Save settings", type="primary")
+
+if saved:
+    try:
+        if model_path.strip():
+            resolve_model_path(model_path.strip())
+        new_options = replace(
+            options,
+            pacing=replace(options.pacing, slow_below_wpm=slow, fast_above_wpm=fast),
+            conciseness=replace(options.conciseness, short_below_s=short, long_above_s=long),
+            transcribe=replace(options.transcribe, model_path=model_path.strip()),
+        )
+    except RehearseError as error:
+        st.error(str(error))
+    else:
+        st.session_state[SETTINGS_KEY] = new_options
+        st.success("Saved. The next analysis uses these settings.")
+
+if st.button("Reset to defaults"):
+    st.session_state[SETTINGS_KEY] = AnalysisOptions()
+    st.rerun()
+
+st.markdown("#### Where your attempts are kept")
+try:
+    model_in_use = resolve_model_path(analysis_options().transcribe.model_path or None)
+except RehearseError as error:
+    model_in_use = f"not found: {error}"
+st.markdown(f"Data directory: `{store.home}`  \nSpeech model: `{model_in_use}`")
+st.caption(
+    f"Set the REHEARSE_HOME environment variable before starting the app to keep attempts elsewhere. "
+    f"Defaults: pace {PacingOptions.slow_below_wpm:g}–{PacingOptions.fast_above_wpm:g} words/min, "
+    f"length {ConcisenessOptions.short_below_s:g}–{ConcisenessOptions.long_above_s:g} s."
+)

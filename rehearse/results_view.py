@@ -1,0 +1,340 @@
+"""What the results page shows, computed from a stored analysis (``Analysis.to_dict()``), without Streamlit.
+
+Everything here is plain data or HTML so it can be tested without a browser. Transcript words are
+the candidate's own speech: they are always HTML-escaped before they reach the page.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from rehearse.store import Attempt
+from rehearse.tips import clock
+
+STAR_LABELS = {
+    "situation": "Situation: where you were and what was going on",
+    "task": "Task: what you had to achieve",
+    "action": "Action: what you did yourself",
+    "result": "Result: what changed, ideally with a number",
+}
+FILLER_STYLE = "background:#ffd8a8;border-radius:3px;padding:0 2px"
+HEDGE_STYLE = "background:#d0ebff;border-radius:3px;padding:0 2px"
+PAUSE_STYLE = "color:#c92a2a;font-weight:600;white-space:nowrap"
+# Plain symbols rather than emoji: they show in every font, emoji fonts are often missing on Linux.
+FOUND_MARK = "<span style='color:#2f9e44;font-weight:700'>✓</span>"
+MISSING_MARK = "<span style='color:#c92a2a;font-weight:700'>✗</span>"
+# Browsers need the right type to play a recording back; keyed by the suffixes the store accepts.
+AUDIO_MIME_TYPES = {
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".ogg": "audio/ogg",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".webm": "audio/webm",
+    ".opus": "audio/ogg",
+}
+# Where each engine stage starts and how much of the progress bar it fills: transcription dominates.
+_STAGES = {
+    "decoding": (0.0, 0.05, "Decoding the recording…"),
+    "transcribing": (0.05, 0.85, "Transcribing your answer on this computer…"),
+    "analysing": (0.9, 0.1, "Analysing fillers, pace, length and your example…"),
+}
+# Word and marker times are rounded to milliseconds by the engine; this absorbs the rounding.
+_TIME_TOLERANCE_S = 0.01
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number; ``delta`` is the change since the previous attempt at the same question.
+
+    ``delta_color`` follows ``st.metric``: "normal" shows a rise in green, "inverse" in red,
+    "off" in grey. ``note`` says in words what the number means.
+    """
+
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StarRow:
+    part: str
+    label: str
+    found: bool
+    evidence: str | None
+
+
+def audio_mime(suffix: str) -> str:
+    return AUDIO_MIME_TYPES[suffix.lower()]
+
+
+def overall_progress(stage: str, fraction: float) -> tuple[float, str]:
+    """Map the engine's progress (stage, fraction of that stage) to one bar value in [0, 1] and its label."""
+    start, span, label = _STAGES[stage]
+    return min(1.0, start + span * max(0.0, min(1.0, fraction))), label
+
+
+def headlines(analysis: dict, *, target_seconds: float, previous: dict | None) -> list[Headline]:
+    """Fillers per minute, words per minute, length against the target and STAR parts found."""
+    return [
+        _fillers_headline(analysis, previous),
+        _pace_headline(analysis, previous),
+        _length_headline(analysis, target_seconds, previous),
+        _star_headline(analysis, previous),
+    ]
+
+
+def _fillers_headline(analysis: dict, previous: dict | None) -> Headline:
+    fillers = analysis["fillers"]
+    per_minute = fillers["per_minute"]
+    delta = None if previous is None else f"{per_minute - previous['fillers']['per_minute']:+.1f}"
+    count = fillers["count"]
+    note = "None: clean delivery." if count == 0 else f"{count} in total; highlighted in the transcript."
+    # Fewer fillers is better, so a drop is shown in green.
+    return Headline("Fillers per minute", f"{per_minute:.1f}", delta, "inverse", note)
+
+
+def _pace_headline(analysis: dict, previous: dict | None) -> Headline:
+    pacing = analysis["pacing"]
+    wpm = pacing["words_per_minute"]
+    slow, fast = pacing["options"]["slow_below_wpm"], pacing["options"]["fast_above_wpm"]
+    note = {
+        "slow": f"Slow: below {slow:g} words/min.",
+        "ok": f"Comfortable: between {slow:g} and {fast:g}.",
+        "fast": f"Fast: above {fast:g} words/min.",
+    }[pacing["verdict"]]
+    delta = None if previous is None else f"{wpm - previous['pacing']['words_per_minute']:+.0f}"
+    # Faster is neither better nor worse in itself, so the change is shown without a colour.
+    return Headline("Words per minute", f"{wpm:.0f}", delta, "off", note)
+
+
+def _length_headline(analysis: dict, target_seconds: float, previous: dict | None) -> Headline:
+    duration = analysis["conciseness"]["duration_s"]
+    off_by = duration - target_seconds
+    if abs(off_by) < 0.5:
+        note = f"Right on the {clock(target_seconds)} target."
+    else:
+        side = "over" if off_by > 0 else "under"
+        note = f"{abs(off_by):.0f} s {side} the {clock(target_seconds)} target."
+    if previous is None:
+        return Headline("Length", clock(duration), None, "off", note)
+    change = duration - previous["conciseness"]["duration_s"]
+    closer = abs(off_by) < abs(previous["conciseness"]["duration_s"] - target_seconds)
+    # Green when the answer moved towards the target, whichever direction that is.
+    color = "normal" if (change > 0) == closer else "inverse"
+    return Headline("Length", clock(duration), f"{change:+.0f} s", color, note)
+
+
+def _star_headline(analysis: dict, previous: dict | None) -> Headline:
+    found = sum(analysis["example"]["star"].values())
+    expected = analysis["example"]["options"]["expect_example"]
+    note = (
+        "This question asks for one specific story."
+        if expected
+        else "Optional: this question needs no story."
+    )
+    delta = None if previous is None else f"{found - sum(previous['example']['star'].values()):+d}"
+    return Headline("STAR parts found", f"{found} of 4", delta, "normal", note)
+
+
+def star_rows(analysis: dict) -> list[StarRow]:
+    example = analysis["example"]
+    return [
+        StarRow(part, label, bool(example["star"][part]), example["evidence"][part])
+        for part, label in STAR_LABELS.items()
+    ]
+
+
+def transcript_html(analysis: dict) -> str:
+    """The transcript with fillers and hedges highlighted and long pauses marked where they happened.
+
+    The words of one filler or hedge ("you know") share one highlight.
+    """
+    marks = [
+        *((item["start"], item["end"], FILLER_STYLE, "Filler") for item in analysis["fillers"]["items"]),
+        *((item["start"], item["end"], HEDGE_STYLE, "Hedge") for item in analysis["conciseness"]["hedges"]),
+    ]
+    pauses = sorted(
+        (pause for pause in analysis["pacing"]["pauses"] if pause["long"]), key=lambda pause: pause["end"]
+    )
+    parts: list[str] = []
+    open_mark: tuple | None = None
+    next_pause = 0
+    for word in analysis["transcript"]["words"]:
+        pause_here = (
+            next_pause < len(pauses) and pauses[next_pause]["end"] <= word["start"] + _TIME_TOLERANCE_S
+        )
+        mark = _mark_of(word, marks)
+        if open_mark is not None and (mark != open_mark or pause_here):
+            parts[-1] += "</mark>"
+            open_mark = None
+        while next_pause < len(pauses) and pauses[next_pause]["end"] <= word["start"] + _TIME_TOLERANCE_S:
+            seconds = pauses[next_pause]["duration_s"]
+            parts.append(f'<span style="{PAUSE_STYLE}" title="Long pause">[pause {seconds:.1f} s]</span>')
+            next_pause += 1
+        text = html.escape(word["text"])
+        if mark is not None and mark != open_mark:
+            text = f'<mark style="{mark[2]}" title="{mark[3]}">{text}'
+            open_mark = mark
+        parts.append(text)
+    if open_mark is not None:
+        parts[-1] += "</mark>"
+    return '<div style="line-height:1.9;font-size:1.05rem">' + " ".join(parts) + "</div>"
+
+
+def _mark_of(word: dict, marks: list[tuple]) -> tuple | None:
+    """The first filler or hedge the word belongs to (fillers win over hedges), if any."""
+    middle = (word["start"] + word["end"]) / 2
+    for mark in marks:
+        if mark[0] - _TIME_TOLERANCE_S <= middle <= mark[1] + _TIME_TOLERANCE_S:
+            return mark
+    return None
+
+
+def transcript_legend(analysis: dict) -> str:
+    long_pause_s = analysis["pacing"]["options"]["long_pause_s"]
+    return (
+        '<span style="color:#6c757d;font-size:0.9rem">'
+        f'<mark style="{FILLER_STYLE}">filler</mark> (um, uh, like) &nbsp; '
+        f'<mark style="{HEDGE_STYLE}">hedge</mark> (I think, maybe, kind of) &nbsp; '
+        f'<span style="{PAUSE_STYLE}">[pause]</span> a silence of {long_pause_s:g} s or more</span>'
+    )
+
+
+def pace_frame(analysis: dict) -> pd.DataFrame:
+    """Words per minute per window, placed at the window's middle (seconds from the start)."""
+    windows = analysis["pacing"]["windows"]
+    return pd.DataFrame(
+        {
+            "time_s": [(window["start"] + window["end"]) / 2 for window in windows],
+            "words_per_minute": [window["words_per_minute"] for window in windows],
+        }
+    )
+
+
+def pauses_frame(analysis: dict) -> pd.DataFrame:
+    pauses = analysis["pacing"]["pauses"]
+    return pd.DataFrame(
+        {
+            "start_s": [pause["start"] for pause in pauses],
+            "end_s": [pause["end"] for pause in pauses],
+            "duration_s": [pause["duration_s"] for pause in pauses],
+            "kind": ["long pause" if pause["long"] else "pause" for pause in pauses],
+        },
+        columns=["start_s", "end_s", "duration_s", "kind"],
+    )
+
+
+def pace_chart(analysis: dict) -> alt.LayerChart:
+    """Pace over time as a line, the comfortable band shaded, and pauses as bars where they happened."""
+    options = analysis["pacing"]["options"]
+    band = pd.DataFrame({"low": [options["slow_below_wpm"]], "high": [options["fast_above_wpm"]]})
+    x_axis = alt.X("time_s:Q", title="Seconds into the answer", scale=alt.Scale(domainMin=0))
+    comfortable = (
+        alt.Chart(band)
+        .mark_rect(color="#2f9e44", opacity=0.12)
+        .encode(
+            y=alt.Y("low:Q"),
+            y2="high:Q",
+            tooltip=[alt.Tooltip("low:Q", title="slow below"), alt.Tooltip("high:Q", title="fast above")],
+        )
+    )
+    pauses = (
+        alt.Chart(pauses_frame(analysis))
+        .mark_rect(opacity=0.45)
+        .encode(
+            x=alt.X("start_s:Q"),
+            x2="end_s:Q",
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["pause", "long pause"], range=["#adb5bd", "#e03131"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[alt.Tooltip("start_s:Q", title="at (s)"), alt.Tooltip("duration_s:Q", title="seconds")],
+        )
+    )
+    pace = (
+        alt.Chart(pace_frame(analysis))
+        .mark_line(point=True, color="#1c7ed6")
+        .encode(
+            x=x_axis,
+            y=alt.Y("words_per_minute:Q", title="Words per minute", scale=alt.Scale(domainMin=0)),
+            tooltip=[
+                alt.Tooltip("time_s:Q", title="around second", format=".0f"),
+                alt.Tooltip("words_per_minute:Q", title="words/min", format=".0f"),
+            ],
+        )
+    )
+    return alt.layer(comfortable, pauses, pace).properties(height=260)
+
+
+def tips_html(analysis: dict) -> str:
+    """The tips, most important first: what to change, the evidence from the answer, and the guide's advice."""
+    if not analysis["tips"]:
+        return "<p>Nothing stands out to change: rehearse another question.</p>"
+    items = []
+    for tip in analysis["tips"]:
+        when = "" if tip["start"] is None else f" <small>(at {clock(tip['start'])})</small>"
+        items.append(
+            f"<li style='margin-bottom:0.6rem'><strong>{html.escape(tip['message'])}</strong>{when}"
+            f"<br><span style='color:#495057'>{html.escape(tip['evidence'])}</span>"
+            f"<br><em style='color:#495057'>Guide: {html.escape(tip['advice'])}</em></li>"
+        )
+    return "<ol style='padding-left:1.2rem'>" + "".join(items) + "</ol>"
+
+
+def star_html(analysis: dict) -> str:
+    """The STAR checklist: each part found or missing, with the sentence that shows it."""
+    items = []
+    for row in star_rows(analysis):
+        mark = FOUND_MARK if row.found else MISSING_MARK
+        shown = f"“{html.escape(row.evidence)}”" if row.evidence else "<em>not found</em>"
+        items.append(
+            f"<li style='list-style:none;margin-bottom:0.4rem'>{mark} <strong>{html.escape(row.label)}</strong>"
+            f"<br><span style='color:#495057;margin-left:1.6rem'>{shown}</span></li>"
+        )
+    return "<ul style='padding-left:0'>" + "".join(items) + "</ul>"
+
+
+def attempts_frame(attempts: list[Attempt]) -> pd.DataFrame:
+    """One row per attempt with its headline numbers (empty where the analysis is missing)."""
+    rows = []
+    for attempt in attempts:
+        analysis = attempt.analysis
+        rows.append(
+            {
+                "Attempt": attempt.id,
+                "When (UTC)": attempt.created_at.replace("T", " ")[:16],
+                "Question": attempt.question,
+                "Status": {"analysed": "analysed", "failed": "failed", "recorded": "not analysed"}[
+                    attempt.status
+                ],
+                "Fillers/min": analysis["fillers"]["per_minute"] if analysis else None,
+                "Words/min": analysis["pacing"]["words_per_minute"] if analysis else None,
+                "Length": clock(analysis["conciseness"]["duration_s"]) if analysis else None,
+                "STAR parts": sum(analysis["example"]["star"].values()) if analysis else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def attempt_heading_html(attempt: Attempt, *, previous_id: int | None) -> str:
+    """The question answered, when, and what the changes are measured against."""
+    comparison = (
+        f"Changes are against your previous attempt at this question (#{previous_id})."
+        if previous_id is not None
+        else "First analysed attempt at this question: the next one will show your progress."
+    )
+    when = attempt.created_at.replace("T", " ")[:16]
+    return (
+        f"<p style='margin:0'><strong>{html.escape(attempt.question)}</strong></p>"
+        f"<p style='margin:0;color:#6c757d;font-size:0.9rem'>Attempt #{attempt.id} · {when} UTC · {comparison}</p>"
+    )

@@ -1,0 +1,176 @@
+"""The app in a real browser: Debian's Chromium records a sample answer through its fake microphone.
+
+Needs the system package ``chromium`` (never ``playwright install``); the test fails without it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from rehearse.audio import load_audio
+from rehearse.record import write_wav
+from rehearse.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = ROOT / "sample_audio" / "strong_star.ogg"
+SAMPLE_QUESTION = "Tell me about a time you improved a process."
+SCRIPT_WORDS = ("refund", "checklist", "finance", "supplier", "invoices")
+ARTIFACTS = ROOT / "test-artifacts"
+SERVER_START_S = 60
+STEP_S = 60  # any one browser step; the shared CI machine can be slow
+ANALYSIS_S = 180
+_URL = re.compile(r"URL: (http://127\.0\.0\.1:\d+)")
+
+
+@pytest.fixture
+def microphone_wav(tmp_path: Path) -> tuple[Path, float]:
+    """The sample answer as a 16-bit WAV (what Chromium's fake microphone plays) and its length in seconds."""
+    audio = load_audio(SAMPLE)
+    samples = np.concatenate([audio.samples, np.zeros(audio.sample_rate, dtype=np.float32)])
+    path = tmp_path / "microphone.wav"
+    write_wav(path, samples)
+    return path, len(samples) / audio.sample_rate
+
+
+@pytest.fixture
+def app_url(rehearse_home: Path) -> Iterator[str]:
+    """Serve app.py on a free port chosen by Streamlit; stop the server by its pid afterwards."""
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", "0", "--server.address", "127.0.0.1", "--server.headless", "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "REHEARSE_HOME": str(rehearse_home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    # A reader thread keeps draining the server's output so it never blocks on a full pipe.
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    try:
+        url = _wait_for_url(lines, process)
+        _wait_for_health(url)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+def _wait_for_url(lines: queue.Queue[str], process: subprocess.Popen) -> str:
+    deadline = time.monotonic() + SERVER_START_S
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            if process.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        match = _URL.search(line)
+        if match:
+            return match.group(1)
+    raise AssertionError("The Streamlit server did not print its URL:\n" + "".join(seen))
+
+
+def _wait_for_health(url: str) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url}/_stcore/health never answered")
+
+
+def test_answer_recorded_in_chromium_is_analysed_and_saved(
+    app_url: str, microphone_wav: tuple[Path, float], rehearse_home: Path
+):
+    assert CHROMIUM.is_file(), "Debian's Chromium is needed for this test: apt-get install chromium"
+    wav, seconds = microphone_wav
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            timeout=60_000,
+            args=[
+                "--no-sandbox",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={wav}%noloop",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-gpu",
+            ],
+        )
+        try:
+            context = browser.new_context(
+                permissions=["microphone"], viewport={"width": 1400, "height": 1000}
+            )
+            page = context.new_page()
+            page.set_default_timeout(STEP_S * 1000)
+            expect.set_options(timeout=STEP_S * 1000)
+            page.goto(app_url)
+
+            page.get_by_text("My own question").click()
+            page.get_by_label("Type the question you want to rehearse").fill(SAMPLE_QUESTION)
+            page.get_by_role("heading", name="2. Answer it aloud").click()  # leaving the box submits it
+            expect(page.get_by_text("Tell one specific story")).to_be_visible()
+
+            recorder = page.get_by_test_id("stAudioInput")
+            recorder.get_by_role("button", name="Record").click()
+            expect(recorder.get_by_role("button", name="Stop recording")).to_be_visible()
+            page.wait_for_timeout(seconds * 1000)
+            recorder.get_by_role("button", name="Stop recording").click()
+
+            analyze = page.get_by_role("button", name="Analyze my answer")
+            expect(analyze).to_be_enabled()
+            analyze.click()
+            expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
+            expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+            # Streamlit scrolls inside its own container, so a tall window is what shows the whole page.
+            page.set_viewport_size({"width": 1400, "height": 2400})
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(ARTIFACTS / "browser-results.png"))
+
+            metrics = page.get_by_test_id("stMetric")
+            expect(metrics).to_have_count(4)
+            for label in ("Fillers per minute", "Words per minute", "Length", "STAR parts found"):
+                expect(metrics.filter(has_text=label)).to_have_count(1)
+            page_text = page.inner_text("body").lower()
+            for word in SCRIPT_WORDS:
+                assert word in page_text
+        finally:
+            browser.close()
+
+    [attempt] = open_store(rehearse_home).list_attempts()
+    assert attempt.question == SAMPLE_QUESTION
+    assert attempt.status == "analysed"
+    assert attempt.audio_file.endswith(".wav")
+    transcript = attempt.analysis["transcript"]["text"].lower()
+    assert all(word in transcript for word in SCRIPT_WORDS)
+    assert attempt.analysis["duration_s"] > seconds * 0.8

@@ -1,0 +1,211 @@
+import pandas as pd
+import pytest
+from transcripts import transcript_from_text
+
+from rehearse.analysis import analyze_transcript
+from rehearse.results_view import (
+    AUDIO_MIME_TYPES,
+    attempt_heading_html,
+    attempts_frame,
+    audio_mime,
+    headlines,
+    overall_progress,
+    pace_chart,
+    pace_frame,
+    pauses_frame,
+    star_html,
+    star_rows,
+    tips_html,
+    transcript_html,
+    transcript_legend,
+)
+from rehearse.store import AUDIO_SUFFIXES, Attempt
+
+STORY = (
+    "In my last job our release process took two full days. My task was to make it faster. "
+    "I automated the test runs and I wrote a checklist for the team. As a result releases now take three hours."
+)
+VAGUE = "Um so I think teamwork is like really important. You know I always try to uh listen to people."
+QUESTION = "Tell me about a time you improved a process."
+
+
+def analysis_of(text: str, **spacing) -> dict:
+    return analyze_transcript(transcript_from_text(text, **spacing), question=QUESTION).to_dict()
+
+
+@pytest.fixture(scope="module")
+def story() -> dict:
+    return analysis_of(STORY)
+
+
+@pytest.fixture(scope="module")
+def vague() -> dict:
+    # A 2-second silence before word 7 ("really").
+    return analysis_of(VAGUE, pauses={7: 2.0})
+
+
+def test_user_words_are_escaped_never_rendered_as_html(story: dict):
+    hostile = {
+        **story,
+        "transcript": {**story["transcript"], "words": [dict(word) for word in story["transcript"]["words"]]},
+    }
+    hostile["transcript"]["words"][0]["text"] = '<script>alert("x")</script>'
+    hostile["transcript"]["words"][1]["text"] = "<img src=x onerror=alert(1)>&"
+    rendered = transcript_html(hostile)
+    assert "<script>" not in rendered
+    assert "<img" not in rendered
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;&amp;" in rendered
+
+
+def test_fillers_and_hedges_are_highlighted_and_multiword_ones_share_one_mark(vague: dict):
+    rendered = transcript_html(vague)
+    assert 'title="Filler">Um</mark>' in rendered
+    assert 'title="Filler">like</mark>' in rendered
+    assert 'title="Filler">uh</mark>' in rendered
+    assert 'title="Filler">You know</mark>' in rendered
+    assert 'title="Hedge">I think</mark>' in rendered
+    assert rendered.count("<mark") == rendered.count("</mark>") == 5
+    assert "teamwork" in rendered and "teamwork</mark>" not in rendered
+
+
+def test_long_pause_is_marked_between_the_words_it_separates(vague: dict):
+    rendered = transcript_html(vague)
+    [pause] = [pause for pause in vague["pacing"]["pauses"] if pause["long"]]
+    marker = rendered.index(f'title="Long pause">[pause {pause["duration_s"]:.1f} s]')
+    before = rendered[: rendered.rindex("<span", 0, marker)]
+    after = rendered[rendered.index("</span>", marker) + len("</span>") :]
+    assert before.rstrip().endswith('title="Filler">like</mark>')
+    assert after.lstrip().startswith("really")
+    assert rendered.count("[pause") == 1
+
+
+def test_legend_names_the_long_pause_length(vague: dict):
+    assert f"{vague['pacing']['options']['long_pause_s']:g} s or more" in transcript_legend(vague)
+
+
+def test_headlines_without_a_previous_attempt_have_no_change(story: dict):
+    numbers = headlines(story, target_seconds=90, previous=None)
+    assert [number.label for number in numbers] == [
+        "Fillers per minute",
+        "Words per minute",
+        "Length",
+        "STAR parts found",
+    ]
+    assert all(number.delta is None for number in numbers)
+    assert numbers[0].value == f"{story['fillers']['per_minute']:.1f}"
+    assert numbers[1].value == f"{story['pacing']['words_per_minute']:.0f}"
+    assert numbers[3].value == f"{sum(story['example']['star'].values())} of 4"
+    assert "under the 1:30 target" in numbers[2].note
+
+
+def test_headlines_show_the_change_since_the_previous_attempt(story: dict, vague: dict):
+    fillers, pace, _, star = headlines(story, target_seconds=90, previous=vague)
+    assert fillers.delta == f"{story['fillers']['per_minute'] - vague['fillers']['per_minute']:+.1f}"
+    assert fillers.delta.startswith("-") and fillers.delta_color == "inverse"  # fewer fillers shows green
+    assert pace.delta_color == "off"
+    assert (
+        star.delta == f"{sum(story['example']['star'].values()) - sum(vague['example']['star'].values()):+d}"
+    )
+    assert star.delta.startswith("+")
+
+
+def test_length_change_is_green_when_it_moves_towards_the_target(story: dict):
+    shorter = {
+        **story,
+        "conciseness": {**story["conciseness"], "duration_s": story["conciseness"]["duration_s"] - 5},
+    }
+    duration = story["conciseness"]["duration_s"]
+    towards = headlines(story, target_seconds=duration + 60, previous=shorter)[2]
+    away = headlines(story, target_seconds=duration - 60, previous=shorter)[2]
+    assert towards.delta == away.delta == "+5 s"
+    assert towards.delta_color == "normal"  # longer and closer: shown green
+    assert away.delta_color == "inverse"  # longer and further: shown red
+    assert "over the" in away.note and "under the" in towards.note
+
+
+def test_pace_note_follows_the_verdict(story: dict):
+    fast = {**story, "pacing": {**story["pacing"], "verdict": "fast"}}
+    assert headlines(fast, target_seconds=60, previous=None)[1].note.startswith("Fast: above")
+
+
+def test_star_rows_carry_the_sentence_that_shows_each_part(story: dict):
+    rows = star_rows(story)
+    assert [row.part for row in rows] == ["situation", "task", "action", "result"]
+    for row in rows:
+        assert row.found == story["example"]["star"][row.part]
+        assert row.evidence == story["example"]["evidence"][row.part]
+    assert any(row.found for row in rows)
+
+
+def test_star_and_tips_html_escape_the_answer(story: dict):
+    part = next(row.part for row in star_rows(story) if row.found)
+    hostile = {
+        **story,
+        "example": {**story["example"], "evidence": {**story["example"]["evidence"], part: "<b>bold</b>"}},
+        "tips": [
+            {"message": "Say <it>", "evidence": "“<i>”", "advice": "a & b", "start": 65.0, "priority": 1}
+        ],
+    }
+    assert "&lt;b&gt;bold&lt;/b&gt;" in star_html(hostile)
+    rendered = tips_html(hostile)
+    assert "Say &lt;it&gt;" in rendered and "&lt;i&gt;" in rendered and "a &amp; b" in rendered
+    assert "(at 1:05)" in rendered
+
+
+def test_no_tips_says_so(story: dict):
+    assert "Nothing stands out" in tips_html({**story, "tips": []})
+
+
+def test_pace_chart_data_follows_the_windows_and_pauses(vague: dict):
+    frame = pace_frame(vague)
+    windows = vague["pacing"]["windows"]
+    assert list(frame["words_per_minute"]) == [window["words_per_minute"] for window in windows]
+    assert frame["time_s"].is_monotonic_increasing
+    pauses = pauses_frame(vague)
+    assert len(pauses) == len(vague["pacing"]["pauses"])
+    assert "long pause" in set(pauses["kind"])
+    spec = pace_chart(vague).to_dict()
+    assert len(spec["layer"]) == 3
+
+
+def test_pauses_frame_of_an_answer_without_pauses_is_empty_but_typed(story: dict):
+    frame = pauses_frame({**story, "pacing": {**story["pacing"], "pauses": []}})
+    assert frame.empty and list(frame.columns) == ["start_s", "end_s", "duration_s", "kind"]
+
+
+def test_progress_moves_forward_through_the_stages():
+    steps = [
+        ("decoding", 0.0),
+        ("transcribing", 0.0),
+        ("transcribing", 0.5),
+        ("transcribing", 1.0),
+        ("analysing", 0.0),
+        ("analysing", 1.0),
+    ]
+    values = [overall_progress(stage, fraction)[0] for stage, fraction in steps]
+    assert values == sorted(values)
+    assert values[0] == 0.0 and values[-1] == 1.0
+    assert overall_progress("transcribing", 7.0)[0] <= 1.0
+    assert "Transcribing" in overall_progress("transcribing", 0.2)[1]
+
+
+def test_every_saved_audio_type_can_be_played_back():
+    assert set(AUDIO_MIME_TYPES) == set(AUDIO_SUFFIXES)
+    assert audio_mime(".MP3") == "audio/mpeg"
+
+
+def test_attempts_frame_and_heading(story: dict):
+    analysed = Attempt(
+        2, "Why <us>?", "2025-01-02T03:04:05+00:00", "attempt-000002.wav", "analysed", None, story
+    )
+    failed = Attempt(
+        1, QUESTION, "2025-01-01T00:00:00+00:00", "attempt-000001.wav", "failed", "No speech.", None
+    )
+    frame = attempts_frame([analysed, failed])
+    assert list(frame["Status"]) == ["analysed", "failed"]
+    assert frame["Fillers/min"][0] == story["fillers"]["per_minute"]
+    assert pd.isna(frame["Words/min"][1])
+    heading = attempt_heading_html(analysed, previous_id=None)
+    assert "Why &lt;us&gt;?" in heading and "First analysed attempt" in heading
+    assert "#1" in attempt_heading_html(analysed, previous_id=1)

@@ -1,0 +1,224 @@
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from rehearse.errors import StoreError
+from rehearse.store import (
+    AUDIO_SUFFIXES,
+    DATABASE_NAME,
+    HOME_ENV,
+    SCHEMA_VERSION,
+    Store,
+    default_home,
+    open_store,
+)
+
+QUESTION = "Tell me about a time you had to meet a deadline that looked impossible."
+ANALYSIS = {"fillers": {"per_minute": 2.5}, "pacing": {"words_per_minute": 140.0}, "tips": []}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "data")
+
+
+def test_open_creates_database_and_audio_folder_with_schema_version(tmp_path: Path):
+    store = open_store(tmp_path / "new" / "home")
+    assert store.audio_dir.is_dir()
+    with sqlite3.connect(store.database_path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"attempts", "analyses"} <= tables
+
+
+def test_home_comes_from_environment_variable(rehearse_home: Path):
+    assert open_store().home == rehearse_home
+    assert (rehearse_home / DATABASE_NAME).is_file()
+
+
+def test_default_home_is_the_platform_data_directory(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(HOME_ENV)
+    assert default_home().name.lower() == "rehearse"
+
+
+def test_reopening_keeps_attempts(tmp_path: Path):
+    attempt_id = open_store(tmp_path).save_recording(QUESTION, b"RIFF-audio", ".wav")
+    assert open_store(tmp_path).get_attempt(attempt_id).question == QUESTION
+
+
+def test_recording_is_saved_under_a_name_chosen_by_the_store(store: Store):
+    attempt_id = store.save_recording(f"  {QUESTION} ", b"audio bytes", ".MP3")
+    attempt = store.get_attempt(attempt_id)
+    assert attempt.question == QUESTION
+    assert attempt.status == "recorded"
+    assert attempt.analysis is None
+    assert attempt.audio_file == f"attempt-{attempt_id:06d}.mp3"
+    assert store.audio_path(attempt_id).read_bytes() == b"audio bytes"
+    assert [path.name for path in store.audio_dir.iterdir()] == [attempt.audio_file]
+
+
+@pytest.mark.parametrize("suffix", ["", ".exe", "/../../evil.wav", ".wav/", "wav", ".html"])
+def test_suffix_outside_the_audio_list_is_refused(store: Store, suffix: str):
+    with pytest.raises(StoreError, match="cannot be saved"):
+        store.save_recording(QUESTION, b"audio", suffix)
+    assert store.list_attempts() == []
+    assert list(store.audio_dir.iterdir()) == []
+
+
+def test_every_accepted_suffix_can_be_saved(store: Store):
+    for suffix in AUDIO_SUFFIXES:
+        store.save_recording(QUESTION, b"audio", suffix)
+    assert sorted(path.suffix for path in store.audio_dir.iterdir()) == sorted(AUDIO_SUFFIXES)
+
+
+@pytest.mark.parametrize(
+    ("question", "audio", "message"),
+    [(QUESTION, b"", "empty"), ("   ", b"audio", "question"), ("", b"audio", "question")],
+)
+def test_empty_recording_or_question_is_refused(store: Store, question: str, audio: bytes, message: str):
+    with pytest.raises(StoreError, match=message):
+        store.save_recording(question, audio, ".wav")
+    assert store.list_attempts() == []
+
+
+def test_failed_audio_write_leaves_no_attempt_behind(store: Store):
+    store.audio_dir.rmdir()
+    store.audio_dir.write_text("a file where the audio folder should be")
+    with pytest.raises(StoreError, match="could not be saved"):
+        store.save_recording(QUESTION, b"audio", ".wav")
+    assert store.list_attempts() == []
+
+
+def test_analysis_is_attached_and_read_back(store: Store):
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    store.save_analysis(attempt_id, ANALYSIS)
+    attempt = store.get_attempt(attempt_id)
+    assert attempt.status == "analysed"
+    assert attempt.error is None
+    assert attempt.analysis == ANALYSIS
+
+
+def test_failure_keeps_the_recording_and_a_retry_can_succeed(store: Store):
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    store.save_failure(attempt_id, "No speech was found in the recording.")
+    failed = store.get_attempt(attempt_id)
+    assert (failed.status, failed.error, failed.analysis) == (
+        "failed",
+        "No speech was found in the recording.",
+        None,
+    )
+    assert store.audio_path(attempt_id).read_bytes() == b"audio"
+    store.save_analysis(attempt_id, ANALYSIS)
+    retried = store.get_attempt(attempt_id)
+    assert (retried.status, retried.error, retried.analysis) == ("analysed", None, ANALYSIS)
+
+
+def test_failure_after_an_analysis_removes_the_stale_analysis(store: Store):
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    store.save_analysis(attempt_id, ANALYSIS)
+    store.save_failure(attempt_id, "The speech model could not be loaded.")
+    assert store.get_attempt(attempt_id).analysis is None
+
+
+@pytest.mark.parametrize("write", ["analysis", "failure"])
+def test_updating_an_unknown_attempt_is_an_error(store: Store, write: str):
+    with pytest.raises(StoreError, match="no attempt number 42"):
+        if write == "analysis":
+            store.save_analysis(42, ANALYSIS)
+        else:
+            store.save_failure(42, "message")
+
+
+def test_analysis_that_is_not_json_is_refused(store: Store):
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    with pytest.raises(StoreError, match="cannot be saved"):
+        store.save_analysis(attempt_id, {"words_per_minute": float("nan")})
+    with pytest.raises(StoreError, match="cannot be saved"):
+        store.save_analysis(attempt_id, {"path": Path("x")})
+    assert store.get_attempt(attempt_id).status == "recorded"
+
+
+def test_unknown_attempt_is_an_error(store: Store):
+    with pytest.raises(StoreError, match="no attempt number 7"):
+        store.get_attempt(7)
+
+
+def test_missing_audio_file_is_reported(store: Store):
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    store.audio_path(attempt_id).unlink()
+    with pytest.raises(StoreError, match="missing"):
+        store.audio_path(attempt_id)
+
+
+def test_attempts_are_listed_newest_first_and_by_question(store: Store):
+    first = store.save_recording(QUESTION, b"1", ".wav")
+    other = store.save_recording("Why do you want to work for us?", b"2", ".wav")
+    second = store.save_recording(QUESTION, b"3", ".wav")
+    assert [attempt.id for attempt in store.list_attempts()] == [second, other, first]
+    assert [attempt.id for attempt in store.list_attempts(QUESTION)] == [second, first]
+    assert store.list_attempts("A question never asked") == []
+
+
+def test_previous_attempt_is_the_latest_analysed_one_at_the_same_question(store: Store):
+    analysed = store.save_recording(QUESTION, b"1", ".wav")
+    store.save_analysis(analysed, ANALYSIS)
+    failed = store.save_recording(QUESTION, b"2", ".wav")
+    store.save_failure(failed, "No speech.")
+    other_question = store.save_recording("Why do you want to work for us?", b"3", ".wav")
+    store.save_analysis(other_question, ANALYSIS)
+    current = store.save_recording(QUESTION, b"4", ".wav")
+    later = store.save_recording(QUESTION, b"5", ".wav")
+    store.save_analysis(later, ANALYSIS)
+
+    previous = store.previous_attempt(QUESTION, current)
+    assert previous is not None and previous.id == analysed
+    assert store.previous_attempt(QUESTION, analysed) is None
+    assert store.previous_attempt("Why do you want to work for us?", other_question) is None
+
+
+def test_foreign_keys_are_enforced(store: Store):
+    with pytest.raises(StoreError, match="FOREIGN KEY"), store._transaction() as connection:
+        connection.execute(
+            "INSERT INTO analyses (attempt_id, created_at, analysis_json) VALUES (99, 'now', '{}')"
+        )
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path):
+    open_store(tmp_path)
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer version of rehearse"):
+        open_store(tmp_path)
+
+
+def test_damaged_database_is_reported(tmp_path: Path):
+    (tmp_path / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot be read"):
+        open_store(tmp_path)
+
+
+def test_data_directory_that_is_a_file_is_reported(tmp_path: Path):
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot be created"):
+        open_store(home)
+
+
+def test_two_sessions_opening_a_new_store_at_once_both_succeed(tmp_path: Path):
+    errors: list[Exception] = []
+
+    def open_and_save() -> None:
+        try:
+            open_store(tmp_path).save_recording(QUESTION, b"audio", ".wav")
+        except Exception as error:  # collected so the main thread can report it
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_and_save) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(open_store(tmp_path).list_attempts()) == 4
