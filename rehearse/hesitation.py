@@ -12,7 +12,7 @@ far beyond its spoken length (Whisper's timestamps often swallow the hesitation 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.fft import dct
 from scipy.ndimage import median_filter
 
-from rehearse.audio import Audio
+from rehearse.audio import SAMPLE_RATE, Audio
 from rehearse.fillers import is_vocal_filler
 from rehearse.transcript import Transcript, Word
 
@@ -42,6 +42,7 @@ class HesitationOptions:
     ``max_word_overlap``: share of the stretch that recognised words may cover.
     ``stretched_word_s_per_letter`` (seconds): a word at least this long per letter (and 0.4 s
     long) is taken to hide a hesitation.
+    ``same_filler_within_s`` (seconds): a transcribed "um" this close to a stretch is that stretch.
     """
 
     enabled: bool = True
@@ -52,22 +53,23 @@ class HesitationOptions:
     max_pitch_change_semitones: float = 0.15
     max_word_overlap: float = 0.5
     stretched_word_s_per_letter: float = 0.2
+    same_filler_within_s: float = 0.5
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def steady_voiced_stretches(audio: Audio, *, options: HesitationOptions) -> list[tuple[float, float]]:
-    """Stretches (start, end in seconds) of loud, voiced sound with steady pitch and spectrum."""
+def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
+    """Per 10 ms frame: whether it is loud, voiced, and steady in pitch and spectrum."""
     samples = audio.samples
     if len(samples) < _WINDOW:
-        return []
+        return np.zeros(0, dtype=bool)
     frames = sliding_window_view(np.pad(samples, (_WINDOW // 2, _WINDOW // 2)), _WINDOW)[::_HOP]
     power = np.abs(np.fft.rfft(frames * np.hanning(_WINDOW), n=_FFT)) ** 2
     level_db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
     loud = level_db[level_db > -60]
     if loud.size == 0:
-        return []
+        return np.zeros(len(frames), dtype=bool)
     peak_db = float(np.percentile(loud, 90))
 
     autocorrelation = np.fft.irfft(power, n=_FFT)[:, :_WINDOW]
@@ -83,40 +85,63 @@ def steady_voiced_stretches(audio: Audio, *, options: HesitationOptions) -> list
     cepstrum = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
     spectral_change = _smooth(np.r_[0.0, np.linalg.norm(np.diff(cepstrum, axis=0), axis=1)], 5)
 
-    steady = (
+    return (
         (level_db > peak_db - options.level_below_peak_db)
         & (periodicity > options.min_periodicity)
         & (spectral_change < options.max_spectral_change)
         & (pitch_change < options.max_pitch_change_semitones)
     )
-    frame_s = _HOP / audio.sample_rate
-    min_frames = round(options.min_duration_s / frame_s)
-    return [(start * frame_s, end * frame_s) for start, end in _runs(steady) if end - start >= min_frames]
+
+
+def steady_voiced_stretches(audio: Audio, *, options: HesitationOptions) -> list[tuple[float, float]]:
+    """Stretches (start, end in seconds) of loud, voiced sound with steady pitch and spectrum."""
+    return _long_runs(_steady_frames(audio, options), options.min_duration_s)
 
 
 def add_hesitations(
     audio: Audio, transcript: Transcript, *, options: HesitationOptions | None = None
 ) -> Transcript:
-    """Return ``transcript`` with a vocal filler word for every hesitation the recogniser missed."""
+    """Return ``transcript`` with a vocal filler word for every hesitation the recogniser missed.
+
+    A hesitation the recogniser did write down keeps its word but takes the acoustic span: Whisper
+    tends to stamp a filler a few tenths of a second after it was said.
+    """
     options = options or HesitationOptions()
     if not options.enabled or not transcript.words:
         return transcript
     words = list(transcript.words)
-    found = [
-        Word(text=HESITATION_TEXT, start=round(float(start), 3), end=round(float(end), 3), probability=0.0)
-        for start, end in steady_voiced_stretches(audio, options=options)
-        if words[0].start - 0.5 <= start <= words[-1].end + 0.5 and _unexplained(start, end, words, options)
-    ]
-    if not found:
+    claimed: set[int] = set()
+    for start, end in steady_voiced_stretches(audio, options=options):
+        if not words[0].start - 0.5 <= start <= words[-1].end + 0.5:
+            continue
+        span = {"start": round(float(start), 3), "end": round(float(end), 3)}
+        written = _written_filler(start, end, words, options.same_filler_within_s, claimed)
+        if written is not None:
+            words[written] = replace(words[written], **span)
+            claimed.add(written)
+        elif _unexplained(start, end, words, options):
+            claimed.add(len(words))
+            words.append(Word(text=HESITATION_TEXT, probability=0.0, **span))
+    if not claimed:
         return transcript
-    merged = sorted([*words, *found], key=lambda word: (word.start, word.end))
-    return Transcript(words=tuple(merged), duration_s=transcript.duration_s)
+    return Transcript(
+        words=tuple(sorted(words, key=lambda word: (word.start, word.end))), duration_s=transcript.duration_s
+    )
+
+
+def _written_filler(
+    start: float, end: float, words: list[Word], within_s: float, claimed: set[int]
+) -> int | None:
+    """Index of a transcribed vocal filler stamped near the stretch and not yet matched to another one."""
+    for index, word in enumerate(words):
+        near = start - within_s < word.end and word.start < end + within_s
+        if near and index not in claimed and is_vocal_filler(word.text):
+            return index
+    return None
 
 
 def _unexplained(start: float, end: float, words: list[Word], options: HesitationOptions) -> bool:
     overlapping = [word for word in words if word.start < end and word.end > start]
-    if any(is_vocal_filler(word.text) for word in overlapping):
-        return False  # the recogniser already wrote this one down
     covered = sum(min(end, word.end) - max(start, word.start) for word in overlapping)
     if covered < options.max_word_overlap * (end - start):
         return True
@@ -143,6 +168,13 @@ def _mel_filters(sample_rate: int, bands: int = 40) -> np.ndarray:
 
 def _smooth(values: np.ndarray, width: int) -> np.ndarray:
     return np.convolve(values, np.ones(width) / width, mode="same")
+
+
+def _long_runs(mask: np.ndarray, min_seconds: float) -> list[tuple[float, float]]:
+    """(start, end) in seconds of each run of True frames lasting at least ``min_seconds``."""
+    frame_s = _HOP / SAMPLE_RATE
+    min_frames = round(min_seconds / frame_s)
+    return [(float(a * frame_s), float(b * frame_s)) for a, b in _runs(mask) if b - a >= min_frames]
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -68,12 +68,16 @@ def test_a_hesitation_between_words_is_added_as_a_filler():
     assert result.words[2].start == pytest.approx(1.0, abs=0.06)
 
 
-def test_a_hesitation_already_transcribed_is_not_added_twice():
+def test_a_transcribed_hesitation_is_not_added_twice_but_takes_the_acoustic_span():
     audio = audio_of(babble(1.0), vowel(0.4), babble(1.0, seed=2))
+    # Whisper stamps the "um" late, after the sound it stands for.
     transcript = Transcript(
-        words=(word("We", 0.0, 0.9), word("um,", 1.0, 1.4), word("did.", 1.45, 2.0)), duration_s=2.4
+        words=(word("We", 0.0, 0.9), word("um,", 1.45, 1.6), word("did.", 1.6, 2.0)), duration_s=2.4
     )
-    assert add_hesitations(audio, transcript) == transcript
+    result = add_hesitations(audio, transcript)
+    assert [w.text for w in result.words] == ["We", "um,", "did."]
+    assert result.words[1].start == pytest.approx(1.0, abs=0.06)
+    assert result.words[1].end == pytest.approx(1.4, abs=0.06)
 
 
 def test_a_normal_word_over_the_stretch_explains_it():
