@@ -14,26 +14,13 @@ from rehearse.example import ExampleOptions, ExampleResult, analyze_example
 from rehearse.fillers import FillerOptions, FillerResult, analyze_fillers
 from rehearse.hesitation import HesitationOptions, add_hesitations
 from rehearse.pacing import PacingOptions, PacingResult, analyze_pacing
+from rehearse.questions import find_question
 from rehearse.tips import Tip, build_tips
 from rehearse.transcribe import TranscribeOptions, transcribe
 from rehearse.transcript import Transcript
 
 Progress = Callable[[str, float], None]
 """Called with a stage ("decoding", "transcribing", "analysing") and the fraction of it done (0 to 1)."""
-
-_BEHAVIOURAL_OPENINGS = (
-    "tell me about a time",
-    "describe a time",
-    "describe a situation",
-    "give me an example",
-    "give an example",
-    "have you ever",
-    "talk me through a time",
-    "share an example",
-    "walk me through a time",
-    "when was the last time",
-    "what did you do when",
-)
 
 
 @dataclass(frozen=True)
@@ -90,10 +77,7 @@ def expects_example(question: str | None) -> bool:
 
     With no question we assume it does: most rehearsed second-round questions are behavioural.
     """
-    if not question:
-        return True
-    lowered = " ".join(question.lower().split())
-    return any(opening in lowered for opening in _BEHAVIOURAL_OPENINGS)
+    return not question or find_question(question).expects_example
 
 
 def analyze_file(

@@ -14,6 +14,7 @@ from pathlib import Path
 from rehearse.analysis import Analysis, AnalysisOptions, analyze_file
 from rehearse.audio import DEFAULT_MAX_SECONDS
 from rehearse.errors import RehearseError
+from rehearse.store import open_store
 from rehearse.transcribe import TranscribeOptions, resolve_model_path
 
 EXIT_USER_ERROR = 2
@@ -51,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--out", type=Path, help="WAV file to write (default: answer-<date>-<time>.wav here)")
     _add_analysis_arguments(record)
     record.set_defaults(run=_run_record)
+
+    data = commands.add_parser("data", help="show where attempts are stored, or delete them all")
+    data.add_argument(
+        "--delete-all", action="store_true", help="delete every recording and the attempt history"
+    )
+    data.add_argument("--yes", action="store_true", help="with --delete-all: do not ask for confirmation")
+    data.set_defaults(run=_run_data)
     return parser
 
 
@@ -87,6 +95,31 @@ def _run_record(args: argparse.Namespace) -> int:
     analysis = _analyze(out, args)
     _print_analysis(analysis, as_json=args.json)
     return 0
+
+
+def _run_data(args: argparse.Namespace) -> int:
+    store = open_store()
+    count = len(store.list_attempts())
+    if not args.delete_all:
+        print(f"{count} attempts in {store.home}")
+        print(f"  recordings: {store.audio_dir}\n  history:    {store.database_path}")
+        return 0
+    question = (
+        f"Delete all {count} attempts and their recordings in {store.home}? This cannot be undone."
+        " Type yes to confirm: "
+    )
+    if not args.yes and not _confirmed(question):
+        print("rehearse: nothing was deleted.", file=sys.stderr)
+        return 1
+    deleted = store.delete_all()
+    print(f"Deleted {deleted} attempts, their recordings and the history from {store.home}.")
+    return 0
+
+
+def _confirmed(question: str) -> bool:
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in {"y", "yes"}
 
 
 def _show_level(elapsed_s: float, level_dbfs: float) -> None:

@@ -23,9 +23,20 @@ from rehearse.errors import StoreError
 HOME_ENV = "REHEARSE_HOME"
 DATABASE_NAME = "rehearse.sqlite3"
 AUDIO_DIR_NAME = "audio"
-# Bump together with a migration step in _migrate when the schema changes.
-SCHEMA_VERSION = 1
+# Bump together with a step in _MIGRATIONS when the schema changes.
+SCHEMA_VERSION = 2
+# Attempts saved less than this long after the previous one belong to the same practice session.
+SESSION_GAP_S = 30 * 60
+_SQLITE_HEADER = b"SQLite format 3\x00"
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".webm", ".opus")
+# Largest recording kept, in megabytes: 15 minutes (the engine's limit) of 16-bit mono WAV at 48 kHz
+# is 86 MB. The app's upload limit (server.maxUploadSize in .streamlit/config.toml) is the same number.
+MAX_RECORDING_MB = 100
+# Recordings are personal: only the user who runs rehearse may read them or the history.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# SQLite's side files next to the database; they hold attempt data while a transaction runs.
+_DATABASE_SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
 
 _SCHEMA_V1 = """
 CREATE TABLE attempts (
@@ -43,13 +54,25 @@ CREATE TABLE analyses (
     analysis_json TEXT NOT NULL
 );
 """
+# Version 2: practice sessions. ``last_active_at`` is when the session's latest attempt was saved;
+# the start and end shown to the candidate come from the session's attempts.
+_SCHEMA_V2 = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    last_active_at TEXT NOT NULL
+);
+ALTER TABLE attempts ADD COLUMN session_id INTEGER REFERENCES sessions (id);
+CREATE INDEX attempts_by_session ON attempts (session_id, id);
+"""
 
 
 @dataclass(frozen=True)
 class Attempt:
     """One recorded answer; ``analysis`` is the engine's ``Analysis.to_dict()`` once it has run.
 
-    ``created_at`` is an ISO 8601 UTC timestamp; ``error`` is the message of the last failed analysis.
+    ``created_at`` is an ISO 8601 UTC timestamp; ``error`` is the message of the last failed analysis;
+    ``session_id`` is the practice session it was made in.
     """
 
     id: int
@@ -59,6 +82,20 @@ class Attempt:
     status: str
     error: str | None
     analysis: dict | None
+    session_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """Attempts made in one sitting, none more than :data:`SESSION_GAP_S` after the one before.
+
+    ``started_at`` / ``ended_at`` are the ISO 8601 UTC times of its first and latest attempt.
+    """
+
+    id: int
+    started_at: str
+    ended_at: str
+    attempt_count: int
 
 
 @dataclass(frozen=True)
@@ -84,13 +121,20 @@ class Store:
             )
         if not audio_bytes:
             raise StoreError("The recording is empty (0 bytes); record the answer again.")
+        if len(audio_bytes) > MAX_RECORDING_MB * 1024 * 1024:
+            raise StoreError(
+                f"The recording is {len(audio_bytes) / 1024 / 1024:.0f} MB; the largest accepted is"
+                f" {MAX_RECORDING_MB} MB. Convert it to MP3 or FLAC, or trim it, and try again."
+            )
         question = question.strip()
         if not question:
             raise StoreError("Choose or type a question before saving an answer.")
+        now = _now()
         with self._transaction() as connection:
             attempt_id = connection.execute(
-                "INSERT INTO attempts (question, created_at, audio_file, status) VALUES (?, ?, '', 'recorded')",
-                (question, _now()),
+                "INSERT INTO attempts (question, created_at, audio_file, status, session_id)"
+                " VALUES (?, ?, '', 'recorded', ?)",
+                (question, now, _session_for(connection, now)),
             ).lastrowid
             audio_file = f"attempt-{attempt_id:06d}{suffix}"
             connection.execute("UPDATE attempts SET audio_file = ? WHERE id = ?", (audio_file, attempt_id))
@@ -141,6 +185,15 @@ class Store:
                 ).fetchall()
         return [_attempt(row) for row in rows]
 
+    def list_sessions(self) -> list[Session]:
+        """Practice sessions that hold attempts, newest first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT session_id, MIN(created_at), MAX(created_at), COUNT(*) FROM attempts"
+                " WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id DESC"
+            ).fetchall()
+        return [Session(*row) for row in rows]
+
     def previous_attempt(self, question: str, before_id: int) -> Attempt | None:
         """The latest analysed attempt at the same question made before ``before_id``, if any."""
         with self._connection() as connection:
@@ -150,6 +203,40 @@ class Store:
                 (question.strip(), before_id),
             ).fetchone()
         return None if row is None else _attempt(row)
+
+    def delete_attempt(self, attempt_id: int) -> None:
+        """Remove an attempt, its analysis and its recording; a practice session left empty goes too."""
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT audio_file, session_id FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"There is no attempt number {attempt_id} to delete.")
+            connection.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            connection.execute(
+                "DELETE FROM sessions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM attempts WHERE session_id = ?)",
+                (row[1], row[1]),
+            )
+            # Removed inside the transaction: if the file cannot go, the attempt stays listed.
+            self._remove(self.audio_dir / row[0])
+
+    def delete_all(self) -> int:
+        """Remove every recording and the database; returns how many attempts there were.
+
+        The data directory itself goes too unless it holds files rehearse did not write.
+        """
+        with self._transaction() as connection:
+            # The write lock keeps other sessions from saving while the recordings go.
+            count = connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+            connection.execute("DELETE FROM attempts")
+            for path in self.audio_dir.glob("*"):
+                self._remove(path)
+        for suffix in ("", *_DATABASE_SIDE_SUFFIXES):
+            self._remove(self.database_path.with_name(DATABASE_NAME + suffix))
+        for folder in (self.audio_dir, self.home):
+            with suppress(OSError):  # a folder the user keeps other files in stays
+                folder.rmdir()
+        return int(count)
 
     def audio_path(self, attempt_id: int) -> Path:
         """Where the recording of an attempt lies; raises StoreError when the file has gone."""
@@ -162,7 +249,10 @@ class Store:
         target = self.audio_dir / audio_file
         partial = target.with_name(target.name + ".part")
         try:
-            partial.write_bytes(audio_bytes)
+            with os.fdopen(
+                os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE), "wb"
+            ) as file:
+                file.write(audio_bytes)
             partial.replace(target)
         except OSError as error:
             with suppress(OSError):  # the folder itself may be what failed
@@ -170,6 +260,12 @@ class Store:
             raise StoreError(
                 f"The recording could not be saved in {self.audio_dir}: {error.strerror}."
             ) from error
+
+    def _remove(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise StoreError(f"{path} could not be deleted: {error.strerror}.") from error
 
     @staticmethod
     def _require(connection: sqlite3.Connection, attempt_id: int) -> None:
@@ -197,7 +293,7 @@ class Store:
 
 _SELECT = (
     "SELECT attempts.id, attempts.question, attempts.created_at, attempts.audio_file, attempts.status,"
-    " attempts.error, analyses.analysis_json FROM attempts LEFT JOIN analyses ON analyses.attempt_id = attempts.id"
+    " attempts.error, analyses.analysis_json, attempts.session_id FROM attempts LEFT JOIN analyses ON analyses.attempt_id = attempts.id"
 )
 
 
@@ -210,12 +306,39 @@ def open_store(home: str | Path | None = None) -> Store:
     """Open (creating or upgrading when needed) the store in ``home``, else :func:`default_home`."""
     store = Store(home=Path(home).expanduser() if home is not None else default_home())
     try:
-        store.audio_dir.mkdir(parents=True, exist_ok=True)
+        _create_private(store)
     except OSError as error:
         raise StoreError(f"The data directory {store.home} cannot be created: {error.strerror}.") from error
+    _refuse_other_files(store.database_path)
     with store._connection() as connection:
+        # Write-ahead logging: the app and the command line can read while the other one saves.
+        connection.execute("PRAGMA journal_mode = WAL")
         _migrate(connection, store.database_path)
     return store
+
+
+def _refuse_other_files(database_path: Path) -> None:
+    """A file that is not SQLite is left exactly as it is, never replaced by an empty history."""
+    try:
+        with database_path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"The attempt history {database_path} cannot be read: {error.strerror}.") from error
+    if header and header != _SQLITE_HEADER:
+        raise StoreError(
+            f"The attempt history {database_path} cannot be read: it is not an SQLite database."
+            " rehearse leaves it untouched; move it elsewhere to start a new history."
+        )
+
+
+def _create_private(store: Store) -> None:
+    """Create the folders (0700) and the database file (0600), tightening ones an older version left open."""
+    store.audio_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    for folder in (store.home, store.audio_dir):
+        os.chmod(folder, PRIVATE_DIR_MODE)
+    # SQLite gives its journal and WAL files the mode of the database file, so they are private too.
+    os.close(os.open(store.database_path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    os.chmod(store.database_path, PRIVATE_FILE_MODE)
 
 
 def _migrate(connection: sqlite3.Connection, database_path: Path) -> None:
@@ -229,11 +352,53 @@ def _migrate(connection: sqlite3.Connection, database_path: Path) -> None:
                 f"{database_path} was written by a newer version of rehearse (schema {version});"
                 " update rehearse to open it."
             )
-        if version == 0:
-            for statement in _SCHEMA_V1.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
+        if version == 0 and connection.execute("SELECT 1 FROM sqlite_master").fetchone() is not None:
+            raise StoreError(
+                f"{database_path} is the database of another program, not a rehearse history;"
+                " rehearse leaves it untouched. Move it elsewhere to start a new history."
+            )
+        for step in _MIGRATIONS[version:]:
+            step(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_v1(connection: sqlite3.Connection) -> None:
+    _run_script(connection, _SCHEMA_V1)
+
+
+def _add_sessions(connection: sqlite3.Connection) -> None:
+    """Version 1 to 2: sort the attempts already saved into sessions by the gaps between them."""
+    _run_script(connection, _SCHEMA_V2)
+    attempts = connection.execute("SELECT id, created_at FROM attempts ORDER BY id").fetchall()
+    for attempt_id, created_at in attempts:
+        session_id = _session_for(connection, created_at)
+        connection.execute("UPDATE attempts SET session_id = ? WHERE id = ?", (session_id, attempt_id))
+
+
+# _MIGRATIONS[n] upgrades a database of schema version n to version n + 1.
+_MIGRATIONS = (_create_v1, _add_sessions)
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    # One statement at a time: executescript() would commit the migration's transaction halfway.
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+def _session_for(connection: sqlite3.Connection, created_at: str) -> int:
+    """The session of an attempt saved at ``created_at``: the latest one, unless it has gone quiet."""
+    latest = connection.execute("SELECT id, last_active_at FROM sessions ORDER BY id DESC LIMIT 1").fetchone()
+    if latest is not None:
+        quiet_s = (datetime.fromisoformat(created_at) - datetime.fromisoformat(latest[1])).total_seconds()
+        if quiet_s <= SESSION_GAP_S:
+            connection.execute("UPDATE sessions SET last_active_at = ? WHERE id = ?", (created_at, latest[0]))
+            return int(latest[0])
+    return int(
+        connection.execute(
+            "INSERT INTO sessions (started_at, last_active_at) VALUES (?, ?)", (created_at, created_at)
+        ).lastrowid
+    )
 
 
 def _connect(database_path: Path) -> sqlite3.Connection:
@@ -241,11 +406,13 @@ def _connect(database_path: Path) -> sqlite3.Connection:
     # takes the lock up front instead of failing halfway when another session writes.
     connection = sqlite3.connect(database_path, timeout=10.0, isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
+    # A deleted attempt's text is overwritten in the file, not left in free pages.
+    connection.execute("PRAGMA secure_delete = ON")
     return connection
 
 
 def _attempt(row: tuple) -> Attempt:
-    attempt_id, question, created_at, audio_file, status, error, analysis_json = row
+    attempt_id, question, created_at, audio_file, status, error, analysis_json, session_id = row
     return Attempt(
         id=attempt_id,
         question=question,
@@ -254,6 +421,7 @@ def _attempt(row: tuple) -> Attempt:
         status=status,
         error=error,
         analysis=None if analysis_json is None else json.loads(analysis_json),
+        session_id=session_id,
     )
 
 
