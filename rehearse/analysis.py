@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rehearse.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load_audio
 from rehearse.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
+from rehearse.delivery import DeliveryOptions, DeliveryResult, analyze_delivery
 from rehearse.example import ExampleOptions, ExampleResult, analyze_example
 from rehearse.fillers import FillerOptions, FillerResult, analyze_fillers
 from rehearse.hesitation import HesitationOptions, add_hesitations
@@ -32,6 +33,7 @@ class AnalysisOptions:
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
     hesitation: HesitationOptions = field(default_factory=HesitationOptions)
+    delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
     fillers: FillerOptions = field(default_factory=FillerOptions)
     pacing: PacingOptions = field(default_factory=PacingOptions)
     conciseness: ConcisenessOptions = field(default_factory=ConcisenessOptions)
@@ -49,6 +51,7 @@ class Analysis:
     pacing: PacingResult
     conciseness: ConcisenessResult
     example: ExampleResult
+    delivery: DeliveryResult | None  # None when only a transcript was analysed, without its audio
     tips: tuple[Tip, ...]
     options: AnalysisOptions
     timings_s: dict[str, float]
@@ -66,6 +69,7 @@ class Analysis:
             "pacing": self.pacing.to_dict(),
             "conciseness": self.conciseness.to_dict(),
             "example": self.example.to_dict(),
+            "delivery": self.delivery.to_dict() if self.delivery else None,
             "tips": [tip.to_dict() for tip in self.tips],
             "options": asdict(self.options),
             "timings_s": {stage: round(seconds, 3) for stage, seconds in self.timings_s.items()},
@@ -117,9 +121,13 @@ def analyze_audio(
     options = replace(options, transcribe=transcribe_options)
     with _timed(timings, "hesitation"):
         transcript = add_hesitations(audio, transcript, options=options.hesitation)
+    with _timed(timings, "delivery"):
+        delivery = analyze_delivery(audio, transcript, options=options.delivery)
     if progress:
         progress("analysing", 0.0)
-    analysis = analyze_transcript(transcript, question=question, options=options, timings=timings)
+    analysis = analyze_transcript(
+        transcript, question=question, options=options, timings=timings, delivery=delivery
+    )
     if progress:
         progress("analysing", 1.0)
     return analysis
@@ -131,8 +139,12 @@ def analyze_transcript(
     question: str | None = None,
     options: AnalysisOptions | None = None,
     timings: dict[str, float] | None = None,
+    delivery: DeliveryResult | None = None,
 ) -> Analysis:
-    """Run every analyzer on an existing transcript (no audio, no speech model)."""
+    """Run every analyzer on an existing transcript (no audio, no speech model).
+
+    ``delivery`` is the voice analysis of the same answer's audio, when there is audio.
+    """
     options = options or AnalysisOptions()
     if options.example is None:
         options = replace(options, example=ExampleOptions(expect_example=expects_example(question)))
@@ -146,7 +158,9 @@ def analyze_transcript(
     with _timed(timings, "example"):
         example = analyze_example(transcript, options=options.example)
     with _timed(timings, "tips"):
-        tips = build_tips(fillers=fillers, pacing=pacing, conciseness=conciseness, example=example)
+        tips = build_tips(
+            fillers=fillers, pacing=pacing, conciseness=conciseness, example=example, delivery=delivery
+        )
     return Analysis(
         question=question,
         duration_s=transcript.duration_s,
@@ -155,6 +169,7 @@ def analyze_transcript(
         pacing=pacing,
         conciseness=conciseness,
         example=example,
+        delivery=delivery,
         tips=tips,
         options=options,
         timings_s=timings,

@@ -61,3 +61,26 @@ def format_report(analysis: Analysis) -> str:
     else:
         lines.append("  Nothing stands out: a concise, specific answer. Rehearse it once more for fluency.")
     return "\n".join(lines)
+
+
+def _voice_lines(analysis: Analysis) -> list[str]:
+    delivery = analysis.delivery
+    if delivery is None:
+        return []
+    if delivery.pitch_std_semitones is None:
+        pitch = "not enough voiced speech to measure"
+    else:
+        pitch = (
+            f"varies {delivery.pitch_std_semitones:g} semitones"
+            f" ({'flat' if delivery.monotone else 'lively enough'})"
+        )
+    trend = delivery.loudness_trend_db_per_minute
+    volume = (
+        "steady" if trend is None else f"{trend:+g} dB per minute" + (" (fading)" if delivery.fading else "")
+    )
+    trailing = sum(1 for ending in delivery.sentence_endings if ending.trailing)
+    return [
+        f"  Pitch        {pitch}",
+        f"  Volume       {volume}; {trailing} of {len(delivery.sentence_endings)} sentences trail off",
+        f"  Speaking     {delivery.speaking_share:.0%} of the recording",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from rehearse.conciseness import ConcisenessResult
+from rehearse.delivery import DeliveryResult
 from rehearse.example import ExampleResult
 from rehearse.fillers import FillerResult
 from rehearse.pacing import PacingResult
@@ -15,6 +16,9 @@ ADVICE_EXAMPLES = "Provide specific examples: back up your skills and qualificat
 ADVICE_CONCISE = "Practice articulating your answers concisely and with clarity."
 ADVICE_STRUCTURE = "Prepare confident, well-structured responses."
 ADVICE_PROFESSIONAL = "Remain composed, confident, and professional throughout the interview."
+ADVICE_ENTHUSIASM = "Demonstrate confidence, enthusiasm, and professionalism throughout the process."
+# Voice findings matter, but less than what the answer says and how fluently it is said.
+_DELIVERY_PRIORITY = {"monotone": 42, "trailing_off": 38, "fading": 32}
 FILLERS_HIGH_PER_MINUTE = 4.0
 FILLERS_NOTICEABLE_PER_MINUTE = 2.0
 HEDGES_NOTICEABLE = 3
@@ -46,7 +50,7 @@ def build_tips(
     pacing: PacingResult,
     conciseness: ConcisenessResult,
     example: ExampleResult,
-    extra: tuple[Tip, ...] = (),
+    delivery: DeliveryResult | None = None,
 ) -> tuple[Tip, ...]:
     """Return up to five tips, most important first."""
     tips = [
@@ -54,7 +58,7 @@ def build_tips(
         *_filler_tips(fillers),
         *_pace_tips(pacing),
         *_length_tips(conciseness),
-        *extra,
+        *_delivery_tips(delivery),
     ]
     tips.sort(key=lambda tip: -tip.priority)
     return tuple(tips[:MAX_TIPS])
@@ -192,3 +196,18 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
             )
         )
     return tips
+
+
+def _delivery_tips(delivery: DeliveryResult | None) -> list[Tip]:
+    if delivery is None:
+        return []
+    return [
+        Tip(
+            message=finding.message,
+            evidence=finding.evidence,
+            advice=ADVICE_ENTHUSIASM if finding.kind == "monotone" else ADVICE_PROFESSIONAL,
+            start=finding.start,
+            priority=_DELIVERY_PRIORITY.get(finding.kind, 30),
+        )
+        for finding in delivery.findings
+    ]

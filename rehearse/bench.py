@@ -1,0 +1,405 @@
+"""Speed and memory of the whole engine against its targets: ``python -m rehearse.bench``.
+
+For answers of 30 s, 2 min and 5 min (spoken by espeak-ng into a temporary folder, or ``--audio`` files)
+each measurement runs in a fresh process: a first analysis (imports and model loads included), a later
+one, and plain faster-whisper on the same audio with the same model as the baseline. Then the web app's
+cold start is timed. Timings are wall-clock seconds on this machine, so run it on an otherwise idle one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from rehearse.transcript import Transcript
+
+DEFAULT_LENGTHS_S = (30.0, 120.0, 300.0)
+ROOT = Path(__file__).resolve().parent.parent
+APP_TIMEOUT_S = 120.0
+
+# Targets of the issue "Voice delivery and speed".
+TARGET_REALTIME_FACTOR = 0.12  # end-to-end of a 2-minute answer, as a share of its duration
+TARGET_BASELINE_RATIO = 1.3  # end-to-end against plain faster-whisper transcription
+TARGET_DELIVERY_S_PER_MIN = 0.5
+TARGET_PEAK_RSS_MB = 1500.0
+TARGET_FIRST_EXTRA_S = 3.0
+TARGET_LENGTH_S = 120.0
+
+# Several stories so Whisper does not meet the same sentence again and again.
+_STORIES = (
+    "In my last role I led a team of five engineers. We had a deadline that was slipping, so I broke the "
+    "project into weekly milestones and met each engineer every Monday. As a result we shipped two weeks "
+    "early and cut support tickets by thirty percent.",
+    "Last year our release process took two full days. My task was to make it faster. I automated the test "
+    "runs, wrote a checklist for the team and moved the approvals into one meeting. Releases now take three "
+    "hours, and nobody works late on release day any more.",
+    "When a large customer threatened to leave, I was asked to find out why. I read six months of their "
+    "tickets, called their operations manager and found that invoices were arriving late. I fixed the "
+    "billing job with finance, and the customer renewed for three more years.",
+    "At the start of the pandemic our office moved online in a week. I set up the video calls, wrote a short "
+    "guide for everyone and ran daily question sessions. Within a month the whole team worked from home "
+    "without losing a single client meeting.",
+)
+# espeak-ng speaks about 2.9 words per second at its default rate; a margin keeps every answer long enough.
+_WORDS_PER_SECOND = 3.3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure), python_peak=args.tracemalloc, warm_up=args.warm_up)))
+        return 0
+    print(machine_summary())
+    with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as folder:
+        answers = [Path(path) for path in args.audio] or [
+            speak_answer(Path(folder) / f"answer-{seconds:g}s.wav", seconds) for seconds in args.lengths
+        ]
+        results = [_measure_in_fresh_process(path, python_peak=args.tracemalloc) for path in answers]
+        for path, result in zip(answers, results, strict=True):
+            print()
+            print(answer_table(path.name, result))
+        warmed = _measure_in_fresh_process(answers[0], python_peak=False, warm_up=True)
+        print()
+        print(warmed_line(answers[0].name, warmed))
+        app = measure_app(ROOT, Path(folder)) if (ROOT / "app.py").is_file() and not args.no_app else None
+    print()
+    print(targets_table(results, warmed, app))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rehearse.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--audio", nargs="+", default=[], metavar="FILE", help="answers to time instead")
+    parser.add_argument(
+        "--lengths",
+        nargs="+",
+        type=float,
+        default=list(DEFAULT_LENGTHS_S),
+        metavar="SECONDS",
+        help="lengths of the generated answers (default: 30 120 300)",
+    )
+    parser.add_argument("--no-app", action="store_true", help="skip the web app's cold start")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also measure Python's own peak allocations (slower)"
+    )
+    # The fresh worker process, and whether it warms the delivery analyzer up first as the app does.
+    parser.add_argument("--measure", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--warm-up", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def machine_summary() -> str:
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"Machine: {os.cpu_count()} cores, {cpu_model()}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; load average {load} (timings assume an idle machine)"
+    )
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def answer_text(seconds: float) -> str:
+    """Enough story sentences for espeak-ng to talk for at least ``seconds``."""
+    words: list[str] = []
+    story = 0
+    while len(words) < seconds * _WORDS_PER_SECOND:
+        words.extend(_STORIES[story % len(_STORIES)].split())
+        story += 1
+    return " ".join(words)
+
+
+def speak_answer(path: Path, seconds: float) -> Path:
+    """Write a ``seconds``-long spoken answer (16 kHz WAV) to ``path`` with espeak-ng."""
+    from rehearse.audio import SAMPLE_RATE, load_audio
+    from rehearse.record import write_wav
+
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        sys.exit(
+            "espeak-ng is needed to generate answers (apt-get install espeak-ng), or pass --audio FILE..."
+        )
+    spoken = path.with_suffix(".espeak.wav")
+    subprocess.run([espeak, "-w", str(spoken), answer_text(seconds)], check=True)
+    samples = load_audio(spoken, max_seconds=seconds * 3 + 60).samples
+    spoken.unlink()
+    if len(samples) < seconds * SAMPLE_RATE:
+        sys.exit(f"espeak-ng spoke for only {len(samples) / SAMPLE_RATE:.1f} s of the {seconds:g} s asked.")
+    samples = samples[: int(seconds * SAMPLE_RATE)]
+    write_wav(path, samples)
+    return path
+
+
+def measure(path: Path, *, python_peak: bool = False, warm_up: bool = False) -> dict[str, object]:
+    """Run in a fresh process: first and later analysis of ``path``, storing it, and the baseline.
+
+    ``warm_up`` first runs ``rehearse.delivery.warm_up()``, as the app does in the background at start-up.
+    """
+    started = time.perf_counter()
+    import rehearse.analysis  # noqa: F401  (timed: the imports a fresh process pays before analysing)
+    from rehearse.audio import load_audio
+
+    imports_s = time.perf_counter() - started
+    warm_up_s = _warm_up_seconds() if warm_up else None
+    first_s, first_stages = _timed_analysis(path)
+    cpu_started = time.process_time()
+    later_s, later_stages = _timed_analysis(path)
+    later_cpu_s = time.process_time() - cpu_started
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result: dict[str, object] = {
+        "duration_s": load_audio(path).duration_s,
+        "imports_s": imports_s,
+        "warm_up_s": warm_up_s,
+        "first_s": first_s,
+        "first_stages": first_stages,
+        "later_s": later_s,
+        "later_cpu_s": later_cpu_s,
+        "stages": later_stages,
+        "peak_rss_mb": peak_rss_mb,
+    }
+    result["baseline_s"], result["baseline_cpu_s"] = _baseline_seconds(path)
+    if python_peak:
+        tracemalloc.start()
+        _timed_analysis(path)
+        result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return result
+
+
+def _warm_up_seconds() -> float:
+    from rehearse.delivery import warm_up
+
+    started = time.perf_counter()
+    warm_up()
+    return time.perf_counter() - started
+
+
+def _timed_analysis(path: Path) -> tuple[float, dict[str, float]]:
+    """Wall time of one whole analysis and of its stages; stages the engine does not run yet are added."""
+    from rehearse.analysis import analyze_file
+
+    started = time.perf_counter()
+    analysis = analyze_file(path)
+    elapsed = time.perf_counter() - started
+    stages = dict(analysis.timings_s)
+    if "delivery" not in stages:
+        stages["delivery"] = _delivery_seconds(path, analysis.transcript)
+        elapsed += stages["delivery"]
+    store_s = _store_seconds(path, analysis.to_dict())
+    if store_s is not None:
+        stages["store"] = store_s
+        elapsed += store_s
+    return elapsed, stages
+
+
+def _delivery_seconds(path: Path, transcript: Transcript) -> float:
+    from rehearse.audio import load_audio
+    from rehearse.delivery import analyze_delivery
+
+    audio = load_audio(path)
+    started = time.perf_counter()
+    analyze_delivery(audio, transcript)
+    return time.perf_counter() - started
+
+
+def _store_seconds(path: Path, analysis: dict[str, object]) -> float | None:
+    try:
+        from rehearse.store import open_store
+    except ImportError:
+        return None
+    with tempfile.TemporaryDirectory(prefix="rehearse-bench-store-") as home:
+        started = time.perf_counter()
+        store = open_store(home)
+        attempt_id = store.save_recording(
+            "Tell me about a time you improved a process.", path.read_bytes(), path.suffix
+        )
+        store.save_analysis(attempt_id, analysis)
+        return time.perf_counter() - started
+
+
+def _baseline_seconds(path: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of plain faster-whisper (default settings) on the same samples and model."""
+    from faster_whisper import WhisperModel
+
+    from rehearse.audio import load_audio
+    from rehearse.transcribe import resolve_model_path
+
+    model = WhisperModel(str(resolve_model_path()), device="cpu", compute_type="int8")
+    samples = load_audio(path).samples
+    started, cpu_started = time.perf_counter(), time.process_time()
+    segments, _info = model.transcribe(samples, word_timestamps=False)
+    for _segment in segments:  # transcription happens while the segments are read
+        pass
+    return time.perf_counter() - started, time.process_time() - cpu_started
+
+
+def _measure_in_fresh_process(path: Path, *, python_peak: bool, warm_up: bool = False) -> dict[str, object]:
+    command = [sys.executable, "-m", "rehearse.bench", "--measure", str(path)]
+    if python_peak:
+        command.append("--tracemalloc")
+    if warm_up:
+        command.append("--warm-up")
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        sys.exit(f"Measuring {path.name} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def measure_app(root: Path, home: Path) -> dict[str, float]:
+    """Seconds from ``streamlit run app.py`` until its health check answers and its page is served."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    environment = {**os.environ, "REHEARSE_HOME": str(home / "app-home")}
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        command, cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        health_s = _wait_for(f"http://127.0.0.1:{port}/_stcore/health", started, server)
+        page_s = _wait_for(f"http://127.0.0.1:{port}/", started, server, must_contain="<html")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return {"health_s": health_s, "page_s": page_s}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(url: str, started: float, server: subprocess.Popen, *, must_contain: str = "") -> float:
+    while time.perf_counter() - started < APP_TIMEOUT_S:
+        if server.poll() is not None:
+            sys.exit(f"The app exited with status {server.returncode} before serving {url}.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200 and must_contain in response.read().decode("utf-8", "replace"):
+                    return time.perf_counter() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)
+    sys.exit(f"The app did not serve {url} within {APP_TIMEOUT_S:g} s.")
+
+
+def answer_table(name: str, result: dict[str, object]) -> str:
+    duration_s = float(result["duration_s"])
+    minutes = duration_s / 60
+    stages: dict[str, float] = result["stages"]  # type: ignore[assignment]
+    first_stages: dict[str, float] = result["first_stages"]  # type: ignore[assignment]
+    later_s, first_s, baseline_s = (
+        float(result["later_s"]),
+        float(result["first_s"]),
+        float(result["baseline_s"]),
+    )
+    lines = [
+        f"{name}: {duration_s:.1f} s of audio",
+        f"  {'stage':<22}{'later (s)':>10}{'s per min':>11}{'first (s)':>11}",
+    ]
+    lines += [
+        f"  {stage:<22}{seconds:>10.3f}{seconds / minutes:>11.3f}{first_stages.get(stage, float('nan')):>11.3f}"
+        for stage, seconds in stages.items()
+    ]
+    lines += [
+        f"  {'end to end':<22}{later_s:>10.3f}{later_s / minutes:>11.3f}{first_s:>11.3f}"
+        f"   later = {later_s / duration_s:.3f} x duration",
+        f"  {'faster-whisper alone':<22}{baseline_s:>10.3f}{baseline_s / minutes:>11.3f}{'':>11}"
+        f"   project / baseline = {later_s / baseline_s:.2f}",
+        f"  first analysis in a fresh process is {first_s - later_s:+.2f} s slower "
+        f"(the imports before it took {float(result['imports_s']):.2f} s more)",
+        f"  CPU seconds (all threads): project {float(result['later_cpu_s']):.1f}, "
+        f"faster-whisper alone {float(result['baseline_cpu_s']):.1f}",
+        f"  peak memory (RSS high-water mark): {float(result['peak_rss_mb']):.0f} MB",
+    ]
+    if "python_peak_mb" in result:
+        lines.append(f"  peak Python allocations (tracemalloc): {float(result['python_peak_mb']):.0f} MB")
+    return "\n".join(lines)
+
+
+def warmed_line(name: str, result: dict[str, object]) -> str:
+    return (
+        f"{name} again in a fresh process that first ran delivery.warm_up() ({float(result['warm_up_s']):.2f} s, "
+        f"as the app should at start-up): first analysis {float(result['first_s']) - float(result['later_s']):+.2f} s "
+        "slower than a later one"
+    )
+
+
+def targets_table(
+    results: list[dict[str, object]], warmed: dict[str, object], app: dict[str, float] | None
+) -> str:
+    target = min(results, key=lambda result: abs(float(result["duration_s"]) - TARGET_LENGTH_S))
+    length = f"{float(target['duration_s']):.0f} s answer"
+    realtime = float(target["later_s"]) / float(target["duration_s"])
+    baseline_ratio = float(target["later_s"]) / float(target["baseline_s"])
+    delivery = max(_delivery_per_minute(result) for result in results)
+    peak = max(float(result["peak_rss_mb"]) for result in results)
+    first_extra = max(float(result["first_s"]) - float(result["later_s"]) for result in results)
+    warmed_extra = float(warmed["first_s"]) - float(warmed["later_s"])
+    rows = [
+        (f"end to end, {length}", f"{realtime:.3f} x duration", f"<= {TARGET_REALTIME_FACTOR} x",
+         realtime <= TARGET_REALTIME_FACTOR),
+        (f"project / faster-whisper, {length}", f"{baseline_ratio:.2f}", f"<= {TARGET_BASELINE_RATIO}",
+         baseline_ratio <= TARGET_BASELINE_RATIO),
+        ("delivery, worst answer", f"{delivery:.3f} s/min", f"<= {TARGET_DELIVERY_S_PER_MIN} s/min",
+         delivery <= TARGET_DELIVERY_S_PER_MIN),
+        ("peak memory, worst answer", f"{peak:.0f} MB", f"< {TARGET_PEAK_RSS_MB:.0f} MB", peak < TARGET_PEAK_RSS_MB),
+        ("first minus later analysis", f"{first_extra:+.2f} s", f"<= {TARGET_FIRST_EXTRA_S} s",
+         first_extra <= TARGET_FIRST_EXTRA_S),
+        ("the same after warm_up()", f"{warmed_extra:+.2f} s", f"<= {TARGET_FIRST_EXTRA_S} s",
+         warmed_extra <= TARGET_FIRST_EXTRA_S),
+    ]  # fmt: skip
+    lines = ["Targets", f"  {'measure':<40}{'value':>18}  {'target':<16}result"]
+    lines += [
+        f"  {name:<40}{value:>18}  {goal:<16}{'met' if met else 'MISSED'}" for name, value, goal, met in rows
+    ]
+    if app is not None:
+        lines.append(
+            f"  app cold start: health check after {app['health_s']:.2f} s, page HTML after {app['page_s']:.2f} s"
+        )
+    return "\n".join(lines)
+
+
+def _delivery_per_minute(result: dict[str, object]) -> float:
+    stages: dict[str, float] = result["stages"]  # type: ignore[assignment]
+    return stages["delivery"] / (float(result["duration_s"]) / 60)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

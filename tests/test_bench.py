@@ -1,0 +1,102 @@
+import os
+import socket
+
+import pytest
+
+from rehearse.audio import load_audio
+from rehearse.bench import (
+    answer_table,
+    answer_text,
+    cpu_model,
+    free_port,
+    machine_summary,
+    speak_answer,
+    targets_table,
+    warmed_line,
+)
+
+
+def _result(duration_s: float, *, later_s: float, baseline_s: float, delivery_s: float) -> dict[str, object]:
+    return {
+        "duration_s": duration_s,
+        "imports_s": 1.0,
+        "first_s": later_s + 2.0,
+        "first_stages": {"decode": 0.2, "transcribe": later_s},
+        "later_s": later_s,
+        "later_cpu_s": later_s * 1.5,
+        "stages": {
+            "decode": 0.1,
+            "transcribe": later_s - 0.2 - delivery_s,
+            "delivery": delivery_s,
+            "tips": 0.1,
+        },
+        "peak_rss_mb": 600.0,
+        "baseline_s": baseline_s,
+        "baseline_cpu_s": baseline_s * 1.5,
+    }
+
+
+def test_answer_text_is_long_enough_for_the_length_asked():
+    short, long = answer_text(30), answer_text(300)
+
+    assert len(short.split()) >= 30 * 2.9
+    assert len(long.split()) >= 300 * 2.9
+    assert long.startswith(short[:100])
+
+
+def test_spoken_answer_lasts_exactly_the_length_asked(tmp_path):
+    path = speak_answer(tmp_path / "answer.wav", 4.0)
+
+    assert load_audio(path).duration_s == pytest.approx(4.0, abs=0.01)
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_machine_summary_names_cores_and_cpu():
+    summary = machine_summary()
+
+    assert f"{os.cpu_count()} cores" in summary
+    assert cpu_model() in summary
+    assert cpu_model()
+
+
+def test_free_port_can_be_bound():
+    port = free_port()
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", port))
+
+
+def test_warmed_line_reports_the_warm_up_and_the_extra_seconds():
+    line = warmed_line(
+        "answer.wav", {**_result(30.0, later_s=3.0, baseline_s=3.0, delivery_s=0.1), "warm_up_s": 4.0}
+    )
+
+    assert "(4.00 s" in line
+    assert "+2.00 s slower" in line
+
+
+def test_answer_table_shows_every_stage_and_the_ratios():
+    table = answer_table("answer.wav", _result(120.0, later_s=12.0, baseline_s=10.0, delivery_s=0.4))
+
+    for stage in ("decode", "transcribe", "delivery", "tips", "end to end", "faster-whisper alone"):
+        assert stage in table
+    assert "later = 0.100 x duration" in table
+    assert "project / baseline = 1.20" in table
+    assert "+2.00 s slower" in table
+
+
+def test_targets_table_marks_met_and_missed_targets():
+    results = [
+        _result(30.0, later_s=3.0, baseline_s=3.0, delivery_s=0.1),
+        _result(120.0, later_s=20.0, baseline_s=10.0, delivery_s=0.4),
+    ]
+
+    warmed = _result(30.0, later_s=3.0, baseline_s=3.0, delivery_s=0.1)
+    lines = targets_table(results, warmed, {"health_s": 2.5, "page_s": 2.6}).splitlines()
+
+    assert "MISSED" in next(line for line in lines if "end to end, 120 s" in line)
+    assert "MISSED" in next(line for line in lines if "project / faster-whisper" in line)
+    assert "met" in next(line for line in lines if "delivery" in line)
+    assert "met" in next(line for line in lines if "first minus later" in line)
+    assert "met" in next(line for line in lines if "after warm_up()" in line)
+    assert "health check after 2.50 s" in lines[-1]
