@@ -1,11 +1,32 @@
 """The rehearse web app: ``streamlit run app.py`` serves it on http://127.0.0.1:8501 only."""
 
+import contextlib
+import threading
+
 import streamlit as st
 
 from app_pages.common import keep_widget_state
+from rehearse.analysis import warm_up
+from rehearse.errors import RehearseError
+
+
+def _warm_up_quietly() -> None:
+    # A missing model is reported where it matters, when the candidate analyses an answer.
+    with contextlib.suppress(RehearseError):
+        warm_up()
+
+
+@st.cache_resource
+def start_warm_up() -> threading.Thread:
+    """Load the models in the background once per server, while the candidate picks a question."""
+    thread = threading.Thread(target=_warm_up_quietly, name="rehearse-warm-up", daemon=True)
+    thread.start()
+    return thread
+
 
 st.set_page_config(page_title="Rehearse", page_icon=":material/mic:", layout="wide")
 keep_widget_state()
+start_warm_up()
 page = st.navigation(
     [
         st.Page("app_pages/rehearse.py", title="Rehearse", icon=":material/mic:", default=True),

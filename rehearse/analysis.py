@@ -11,13 +11,14 @@ from pathlib import Path
 from rehearse.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load_audio
 from rehearse.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
 from rehearse.delivery import DeliveryOptions, DeliveryResult, analyze_delivery
-from rehearse.example import ExampleOptions, ExampleResult, analyze_example
+from rehearse.delivery import warm_up as warm_up_delivery
+from rehearse.example import ExampleOptions, ExampleResult, analyze_example, load_language_model
 from rehearse.fillers import FillerOptions, FillerResult, analyze_fillers
 from rehearse.hesitation import HesitationOptions, add_hesitations
 from rehearse.pacing import PacingOptions, PacingResult, analyze_pacing
 from rehearse.questions import find_question
 from rehearse.tips import Tip, build_tips
-from rehearse.transcribe import TranscribeOptions, transcribe
+from rehearse.transcribe import TranscribeOptions, load_model, resolve_model_path, transcribe
 from rehearse.transcript import Transcript
 
 Progress = Callable[[str, float], None]
@@ -82,6 +83,17 @@ def expects_example(question: str | None) -> bool:
     With no question we assume it does: most rehearsed second-round questions are behavioural.
     """
     return not question or find_question(question).expects_example
+
+
+def warm_up(model_path: str | None = None) -> None:
+    """Load the speech and language models and compile the voice analysis once.
+
+    The first analysis in a process otherwise pays for all three (several seconds); a server calls
+    this in a background thread at start-up so the candidate's first answer is as quick as the rest.
+    """
+    load_model(str(resolve_model_path(model_path)))
+    load_language_model()
+    warm_up_delivery()
 
 
 def analyze_file(
