@@ -27,6 +27,7 @@ from rehearse.transcript import Transcript, Word
 _HOP = 160  # 10 ms frames at 16 kHz
 _WINDOW = 640  # 40 ms: two periods of a low (50 Hz) voice
 _FFT = 1024
+_CHUNK_FRAMES = 3000  # 30 s of frames
 HESITATION_TEXT = "uh"
 
 
@@ -65,26 +66,35 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
     if len(samples) < _WINDOW:
         return np.zeros(0, dtype=bool)
     frames = sliding_window_view(np.pad(samples, (_WINDOW // 2, _WINDOW // 2)), _WINDOW)[::_HOP]
-    power = np.abs(np.fft.rfft(frames * np.hanning(_WINDOW), n=_FFT)) ** 2
-    level_db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    count = len(frames)
+    level_db = np.empty(count, dtype=np.float32)
+    periodicity = np.empty(count, dtype=np.float32)
+    lags = np.empty(count, dtype=np.int32)
+    cepstrum = np.empty((count, 12), dtype=np.float32)
+    shortest, longest = audio.sample_rate // 400, audio.sample_rate // 60  # 60-400 Hz voices
+    mel_filters = _mel_filters(audio.sample_rate)
+    # Spectra are computed a chunk at a time so memory stays flat however long the answer is.
+    for first in range(0, count, _CHUNK_FRAMES):
+        chunk = slice(first, first + _CHUNK_FRAMES)
+        block = frames[chunk]
+        power = np.abs(np.fft.rfft(block * np.hanning(_WINDOW), n=_FFT)) ** 2
+        level_db[chunk] = 10 * np.log10(np.mean(block**2, axis=1) + 1e-12)
+        autocorrelation = np.fft.irfft(power, n=_FFT)[:, :_WINDOW]
+        autocorrelation /= autocorrelation[:, :1] + 1e-12
+        best = shortest + np.argmax(autocorrelation[:, shortest:longest], axis=1)
+        lags[chunk] = best
+        periodicity[chunk] = autocorrelation[np.arange(len(best)), best]
+        mel_db = 10 * np.log10(power @ mel_filters.T + 1e-10)
+        cepstrum[chunk] = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
+
     loud = level_db[level_db > -60]
     if loud.size == 0:
-        return np.zeros(len(frames), dtype=bool)
+        return np.zeros(count, dtype=bool)
     peak_db = float(np.percentile(loud, 90))
-
-    autocorrelation = np.fft.irfft(power, n=_FFT)[:, :_WINDOW]
-    autocorrelation /= autocorrelation[:, :1] + 1e-12
-    shortest, longest = audio.sample_rate // 400, audio.sample_rate // 60  # 60-400 Hz voices
-    lags = shortest + np.argmax(autocorrelation[:, shortest:longest], axis=1)
-    periodicity = autocorrelation[np.arange(len(lags)), lags]
     # The median drops the octave jumps a simple pitch tracker makes, which are not real movement.
     semitones = median_filter(12 * np.log2(audio.sample_rate / lags / 100.0), size=5)
     pitch_change = _smooth(np.abs(np.diff(semitones, prepend=semitones[0])), 5)
-
-    mel_db = 10 * np.log10(power @ _mel_filters(audio.sample_rate).T + 1e-10)
-    cepstrum = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
     spectral_change = _smooth(np.r_[0.0, np.linalg.norm(np.diff(cepstrum, axis=0), axis=1)], 5)
-
     return (
         (level_db > peak_db - options.level_below_peak_db)
         & (periodicity > options.min_periodicity)
