@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from rehearse.text import ends_clause, ends_sentence, normalize
+from rehearse.text import ends_clause, normalize
 from rehearse.transcript import Transcript, Word
 
 # Spelling varies with length ("ummm", "uhh"), so vocal fillers are matched by shape, not by a word list.
@@ -39,6 +39,13 @@ _KNOW_REAL_BEFORE = frozenset(
     {"do", "does", "did", "don't", "didn't", "if", "as", "let", "will", "would", "'ll", "when", "to", "might"}
 )
 _MEAN_REAL_BEFORE = frozenset({"what", "that", "which", "how", "if", "don't", "didn't", "do", "really"})
+_PREPOSITIONS = frozenset(
+    {"with", "for", "about", "at", "in", "on", "of", "from", "by", "into", "after", "before", "over", "under"}
+)
+NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "half", "dozen"}
+)  # fmt: skip
 ALWAYS_FILLERS = frozenset({"basically", "actually", "literally"})
 
 
@@ -135,11 +142,20 @@ def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: f
 def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_break_s: float) -> bool:
     if previous in SUBJECT_PRONOUNS or previous in _VERB_LIKE_BEFORE or previous in _COMPARISON_BEFORE:
         return False
+    following = normalize(words[index + 1].text) if index + 1 < len(words) else ""
     return (
         _starts_open(words, index, pause_break_s)
         or _break_after(words, index, pause_break_s)
         or previous in _CLAUSE_OPENERS
+        # "for like two weeks", "with like the five items": a preposition is never followed by the verb.
+        or (previous in _PREPOSITIONS and following != "to")
+        # "like ten people": before a number "like" means "about", a spoken approximation.
+        or _is_number(following)
     )
+
+
+def _is_number(token: str) -> bool:
+    return token.replace(",", "").replace(".", "").isdigit() or token in NUMBER_WORDS
 
 
 def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str) -> bool:
@@ -158,12 +174,12 @@ def _is_filler_i_mean(words: tuple[Word, ...], index: int, pause_break_s: float)
     after = normalize(words[mean_index + 1].text) if mean_index + 1 < len(words) else ""
     if after == "to":
         return False
-    # "I mean it." states intent; "I mean, it was late" rephrases.
-    if after in ("it", "that", "this", "what", "business") and (
-        mean_index + 2 >= len(words) or ends_sentence(words[mean_index + 1])
-    ):
+    if _break_after(words, mean_index, pause_break_s):
+        return True
+    # "I mean it when I say" states intent; "I mean, it was late" rephrases (and is written with a break).
+    if after in ("it", "that", "this", "what", "business", "well"):
         return False
-    return _break_after(words, mean_index, pause_break_s) or _starts_open(words, index, pause_break_s)
+    return _starts_open(words, index, pause_break_s)
 
 
 def _ends_open(words: tuple[Word, ...], last: int, pause_break_s: float) -> bool:

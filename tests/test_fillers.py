@@ -41,6 +41,8 @@ def test_vocal_fillers_are_counted_with_their_times():
         "Do you know the answer to that?",
         "If you know what I mean by that.",
         "I mean it.",
+        "I mean it when I say this matters.",
+        "I would love to like the new design.",
         "That is what I mean by ownership.",
     ],
 )
@@ -61,6 +63,9 @@ def test_non_filler_uses_are_not_counted(text):
         ("We sort of rebuilt it from scratch.", ["sort of"]),
         ("Basically we rewrote the export.", ["basically"]),
         ("It was literally the last day.", ["literally"]),
+        ("We tested it for like two weeks.", ["like"]),
+        ("I drafted a sheet with like the five items.", ["like"]),
+        ("It took like 10 days.", ["like"]),
     ],
 )
 def test_filler_uses_are_counted(text, expected):
