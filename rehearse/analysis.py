@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from rehearse.accuracy import measured_accuracy
 from rehearse.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load_audio
 from rehearse.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
 from rehearse.delivery import DeliveryOptions, DeliveryResult, analyze_delivery
@@ -66,7 +67,7 @@ class Analysis:
                 "text": self.transcript.text,
                 "words": [asdict(word) for word in self.transcript.words],
             },
-            "fillers": self.fillers.to_dict(),
+            "fillers": self.fillers.to_dict() | {"detector_accuracy": _detector_accuracy()},
             "pacing": self.pacing.to_dict(),
             "conciseness": self.conciseness.to_dict(),
             "example": self.example.to_dict(),
@@ -186,6 +187,11 @@ def analyze_transcript(
         options=options,
         timings_s=timings,
     )
+
+
+def _detector_accuracy() -> dict[str, object] | None:
+    accuracy = measured_accuracy()
+    return accuracy.to_dict() if accuracy else None
 
 
 @contextmanager

@@ -138,3 +138,31 @@ def _declared_seconds(
 
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+
+
+def find_silences(audio: Audio, *, min_silence_s: float = 0.2) -> tuple[tuple[float, float], ...]:
+    """Silent stretches of at least ``min_silence_s`` seconds, as (start, end) in seconds.
+
+    Silence is judged against the recording itself: 10 ms frames more than 30 dB under its loud
+    speech, or within 8 dB of its noise floor, whichever is the louder bar, so a quiet room and a
+    noisy one both work.
+    """
+    frame = SAMPLE_RATE // 100
+    count = len(audio.samples) // frame
+    if count == 0:
+        return ()
+    energy = np.mean(
+        np.square(audio.samples[: count * frame].reshape(count, frame), dtype=np.float64), axis=1
+    )
+    level_db = 10 * np.log10(energy + 1e-12)
+    speech_db = float(np.percentile(level_db, 90))
+    floor_db = float(np.percentile(level_db, 5))
+    quiet = level_db < min(speech_db - 15, max(speech_db - 30, floor_db + 8))
+    edges = np.diff(np.r_[0, quiet.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    min_frames = round(min_silence_s * 100)
+    return tuple(
+        (round(start / 100, 2), round(end / 100, 2))
+        for start, end in zip(starts, ends, strict=True)
+        if end - start >= min_frames
+    )

@@ -23,6 +23,7 @@ Whisper with default settings. The command exits 1 when a number misses its targ
 from __future__ import annotations
 
 import argparse
+import datetime
 import difflib
 import gzip
 import json
@@ -37,6 +38,7 @@ from pathlib import Path
 import jiwer
 import numpy as np
 
+from rehearse.accuracy import MeasuredAccuracy, save_accuracy
 from rehearse.analysis import analyze_audio, analyze_file
 from rehearse.audio import Audio, load_audio
 from rehearse.errors import RehearseError
@@ -561,6 +563,19 @@ def _print_report(report: Report, failures: list[str]) -> None:
     print("targets: all met" if not failures else "targets missed:\n  " + "\n  ".join(failures))
 
 
+def measured_from(report: Report) -> MeasuredAccuracy:
+    vocal, lexical = report.total("vocal"), report.total("lexical")
+    return MeasuredAccuracy(
+        vocal_recall=round(vocal.recall, 3),
+        vocal_precision=round(vocal.precision, 3),
+        lexical_recall=round(lexical.recall, 3),
+        lexical_precision=round(lexical.precision, 3),
+        answers=len(report.answers),
+        audio_minutes=round(report.audio_minutes, 1),
+        measured_on=datetime.date.today().isoformat(),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m rehearse.evaluation", description=__doc__.split("\n\n")[0]
@@ -568,6 +583,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--subset", choices=("ci", "all"), default="all", help="answers to evaluate")
     parser.add_argument("--real", action="store_true", help="also measure word error rate on real speech")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument(
+        "--save-accuracy",
+        action="store_true",
+        help="store the filler precision and recall where the report and the app quote them",
+    )
     args = parser.parse_args(argv)
     try:
         report = evaluate(args.subset, log=None if args.json else lambda line: print(line, file=sys.stderr))
@@ -576,6 +596,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evaluation failed: {error}", file=sys.stderr)
         return 2
     failures = failed_targets(report)
+    if args.save_accuracy:
+        save_accuracy(measured_from(report))
     if args.json:
         print(json.dumps(report.to_dict() | {"real": real, "failed_targets": failures}, indent=1))
     else:

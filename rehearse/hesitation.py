@@ -122,7 +122,8 @@ def add_hesitations(
     words = list(transcript.words)
     claimed: set[int] = set()
     for start, end in steady_voiced_stretches(audio, options=options):
-        if not words[0].start - 0.5 <= start <= words[-1].end + 0.5:
+        # An answer may open with "um" well before its first word, but nothing after its last word counts.
+        if start > words[-1].end + 0.5:
             continue
         span = {"start": round(float(start), 3), "end": round(float(end), 3)}
         written = _written_filler(start, end, words, options.same_filler_within_s, claimed)
@@ -134,9 +135,7 @@ def add_hesitations(
             words.append(Word(text=HESITATION_TEXT, probability=0.0, **span))
     if not claimed:
         return transcript
-    return Transcript(
-        words=tuple(sorted(words, key=lambda word: (word.start, word.end))), duration_s=transcript.duration_s
-    )
+    return replace(transcript, words=tuple(sorted(words, key=lambda word: (word.start, word.end))))
 
 
 def _written_filler(

@@ -81,13 +81,13 @@ def analyze_pacing(transcript: Transcript, *, options: PacingOptions | None = No
     span_s = max(words[-1].end - words[0].start, 1e-6)
     pauses = tuple(
         Pause(
-            start=round(before.end, 3),
-            end=round(after.start, 3),
-            duration_s=round(after.start - before.end, 3),
-            long=after.start - before.end >= options.long_pause_s,
+            start=round(start, 3),
+            end=round(end, 3),
+            duration_s=round(end - start, 3),
+            long=end - start >= options.long_pause_s,
         )
-        for before, after in pairwise(words)
-        if after.start - before.end >= options.pause_min_s
+        for start, end in _silences_between_words(transcript)
+        if end - start >= options.pause_min_s
     )
     paused_s = sum(pause.duration_s for pause in pauses)
     words_per_minute = 60 * len(counted) / span_s
@@ -113,6 +113,19 @@ def analyze_pacing(transcript: Transcript, *, options: PacingOptions | None = No
         verdict=verdict,
         options=options,
     )
+
+
+def _silences_between_words(transcript: Transcript) -> list[tuple[float, float]]:
+    """Silences inside the answer: measured on the audio when known, else the gaps between words."""
+    words = transcript.words
+    if not transcript.silences:
+        return [(before.end, after.start) for before, after in pairwise(words)]
+    first, last = words[0].start, words[-1].end
+    return [
+        (max(start, first), min(end, last))
+        for start, end in transcript.silences
+        if start < last and end > first
+    ]
 
 
 def _windows(transcript: Transcript, first: float, last: float, window_s: float) -> tuple[PaceWindow, ...]:

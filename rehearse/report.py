@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rehearse.accuracy import filler_accuracy_note
 from rehearse.analysis import Analysis
 from rehearse.example import STAR_PARTS
 from rehearse.tips import clock
@@ -27,6 +28,7 @@ def format_report(analysis: Analysis) -> str:
     ]
     if filler_words:
         lines.append(f"               {filler_words}{more}")
+    lines.append(f"               {filler_accuracy_note()}")
     lines += [
         f"  Pace         {pacing.words_per_minute:g} words/min ({pacing.verdict}); "
         f"{pacing.articulation_rate:g} words/min without pauses",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from rehearse.accuracy import filler_accuracy_note
 from rehearse.store import Attempt
 from rehearse.tips import clock
 
@@ -96,7 +97,8 @@ def _fillers_headline(analysis: dict, previous: dict | None) -> Headline:
     per_minute = fillers["per_minute"]
     delta = None if previous is None else f"{per_minute - previous['fillers']['per_minute']:+.1f}"
     count = fillers["count"]
-    note = "None: clean delivery." if count == 0 else f"{count} in total; highlighted in the transcript."
+    found = "None found." if count == 0 else f"{count} in total; highlighted in the transcript."
+    note = f"{found} {filler_accuracy_note()}"
     # Fewer fillers is better, so a drop is shown in green.
     return Headline("Fillers per minute", f"{per_minute:.1f}", delta, "inverse", note)
 

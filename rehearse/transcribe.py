@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, Audio
+from rehearse.audio import SAMPLE_RATE, Audio, find_silences
 from rehearse.errors import ModelError, NoSpeechError
 from rehearse.transcript import Transcript, Word
 
@@ -132,7 +132,7 @@ def transcribe(
         )
     if progress is not None:
         progress(1.0)
-    return Transcript(words=kept, duration_s=audio.duration_s), options
+    return Transcript(words=kept, duration_s=audio.duration_s, silences=find_silences(audio)), options
 
 
 def _decode(

@@ -21,10 +21,16 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
-    """The words of one answer, in time order, and the length of the recording they came from."""
+    """The words of one answer, in time order, and the length of the recording they came from.
+
+    ``silences`` are the silent stretches (start, end in seconds) measured on the audio itself; they
+    place pauses more exactly than the gaps between word timestamps, and are empty when only the
+    words are known.
+    """
 
     words: tuple[Word, ...]
     duration_s: float
+    silences: tuple[tuple[float, float], ...] = ()
 
     @property
     def text(self) -> str:

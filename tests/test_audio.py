@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from speech import convert, speak
 
-from rehearse.audio import SAMPLE_RATE, load_audio
+from rehearse.audio import SAMPLE_RATE, Audio, find_silences, load_audio
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,12 @@ def test_samples_keep_their_level(spoken):
         raw = np.frombuffer(file.readframes(file.getnframes()), dtype="<i2") / 32768
     audio = load_audio(spoken)
     assert np.abs(audio.samples).max() == pytest.approx(np.abs(raw).max(), rel=0.1)
+
+
+def test_silences_are_found_against_the_recordings_own_level():
+    rate = 16_000
+    tone = 0.3 * np.sin(2 * np.pi * 200 * np.arange(rate) / rate).astype(np.float32)
+    hiss = np.random.default_rng(0).standard_normal(rate // 2).astype(np.float32) * 0.001
+    audio = Audio(samples=np.concatenate([tone, hiss, tone, hiss[:1600], tone]))
+    assert find_silences(audio) == ((1.0, 1.5),)
+    assert find_silences(audio, min_silence_s=0.05) == ((1.0, 1.5), (2.5, 2.6))

@@ -3,6 +3,7 @@ from transcripts import transcript_from_text
 
 from rehearse.errors import ParameterError
 from rehearse.pacing import PacingOptions, analyze_pacing
+from rehearse.transcript import Transcript
 
 
 def test_words_per_minute_and_articulation_rate():
@@ -67,3 +68,12 @@ def test_pace_over_time_in_windows():
 def test_bad_options_are_refused(settings):
     with pytest.raises(ParameterError):
         PacingOptions(**settings)
+
+
+def test_measured_silences_place_the_pauses():
+    words = transcript_from_text("word " * 20, words_per_minute=150).words
+    # The audio says where the silence really was, whatever the word timestamps claim.
+    silences = ((0.0, 0.5), (3.1, 4.4), (5.0, 5.2), (words[-1].end + 0.1, words[-1].end + 2))
+    transcript = Transcript(words=words, duration_s=words[-1].end + 2, silences=silences)
+    result = analyze_pacing(transcript)
+    assert [(pause.start, pause.end, pause.long) for pause in result.pauses] == [(3.1, 4.4, True)]
