@@ -46,6 +46,11 @@ NUMBER_WORDS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
      "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "half", "dozen"}
 )  # fmt: skip
+# Common irregular past and present verb forms, which take an object without a preposition.
+_COMMON_VERBS = frozenset(
+    {"had", "has", "have", "got", "get", "made", "make", "took", "take", "did", "do", "saw", "see", "gave",
+     "give", "found", "find", "spent", "spend", "built", "build", "wrote", "write", "sent", "send", "ran", "run"}
+)  # fmt: skip
 ALWAYS_FILLERS = frozenset({"basically", "actually", "literally"})
 
 
@@ -151,7 +156,13 @@ def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_br
         or (previous in _PREPOSITIONS and following != "to")
         # "like ten people": before a number "like" means "about", a spoken approximation.
         or _is_number(following)
+        # "we had like a wave of reviews": a verb takes its object directly, so "like" is inserted.
+        or (_is_verb_form(previous) and following in ("a", "an", "the"))
     )
+
+
+def _is_verb_form(token: str) -> bool:
+    return (len(token) > 4 and token.endswith("ed")) or token in _COMMON_VERBS
 
 
 def _is_number(token: str) -> bool:
@@ -161,8 +172,11 @@ def _is_number(token: str) -> bool:
 def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str) -> bool:
     if previous in _DETERMINERS:
         return False
+    after_of = normalize(words[index + 2].text) if index + 2 < len(words) else ""
     return (
-        index == 0
+        # "sort of a checklist", "kind of a mess": the hedge blurs the noun phrase that follows.
+        after_of in ("a", "an")
+        or index == 0
         or ends_clause(words[index - 1])
         or previous in SUBJECT_PRONOUNS
         or previous in _CLAUSE_OPENERS

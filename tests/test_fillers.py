@@ -36,6 +36,8 @@ def test_vocal_fillers_are_counted_with_their_times():
         "I'd like to add one thing.",
         "It looks like the report was wrong.",
         "We used tools like Jira and Slack.",
+        "We used tools like a hammer and a saw.",
+        "What kind of a manager would do that?",
         "What kind of tool would help here?",
         "It was the right sort of problem for us.",
         "Do you know the answer to that?",
@@ -66,6 +68,9 @@ def test_non_filler_uses_are_not_counted(text):
         ("We tested it for like two weeks.", ["like"]),
         ("I drafted a sheet with like the five items.", ["like"]),
         ("It took like 10 days.", ["like"]),
+        ("We had like a wave of bad reviews.", ["like"]),
+        ("I offered like a short pilot.", ["like"]),
+        ("I built sort of a checklist for each one.", ["sort of"]),
     ],
 )
 def test_filler_uses_are_counted(text, expected):
