@@ -69,7 +69,7 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
     count = len(frames)
     level_db = np.empty(count, dtype=np.float32)
     periodicity = np.empty(count, dtype=np.float32)
-    lags = np.empty(count, dtype=np.int32)
+    lags = np.empty(count, dtype=np.float32)
     cepstrum = np.empty((count, 12), dtype=np.float32)
     shortest, longest = audio.sample_rate // 400, audio.sample_rate // 60  # 60-400 Hz voices
     mel_filters = _mel_filters(audio.sample_rate)
@@ -82,8 +82,14 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
         autocorrelation = np.fft.irfft(power, n=_FFT)[:, :_WINDOW]
         autocorrelation /= autocorrelation[:, :1] + 1e-12
         best = shortest + np.argmax(autocorrelation[:, shortest:longest], axis=1)
-        lags[chunk] = best
-        periodicity[chunk] = autocorrelation[np.arange(len(best)), best]
+        rows = np.arange(len(best))
+        before, peak, after = (autocorrelation[rows, best + shift] for shift in (-1, 0, 1))
+        # A parabola through the peak and its neighbours finds the period between samples: whole-sample
+        # lags alone make a steady low voice (a 180-sample period) jitter by 0.1 semitone a frame.
+        curvature = before - 2 * peak + after
+        offset = np.where(curvature < 0, 0.5 * (before - after) / np.where(curvature < 0, curvature, -1), 0.0)
+        lags[chunk] = best + np.clip(offset, -0.5, 0.5)
+        periodicity[chunk] = peak
         mel_db = 10 * np.log10(power @ mel_filters.T + 1e-10)
         cepstrum[chunk] = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
 
@@ -91,9 +97,11 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
     if loud.size == 0:
         return np.zeros(count, dtype=bool)
     peak_db = float(np.percentile(loud, 90))
-    # The median drops the octave jumps a simple pitch tracker makes, which are not real movement.
-    semitones = median_filter(12 * np.log2(audio.sample_rate / lags / 100.0), size=5)
-    pitch_change = _smooth(np.abs(np.diff(semitones, prepend=semitones[0])), 5)
+    # A simple pitch tracker jumps between octaves; a jump of a whole octave is not real movement, so
+    # the change is measured modulo 12 semitones, after a median has removed slips of a few frames.
+    semitones = median_filter(12 * np.log2(audio.sample_rate / lags / 100.0), size=9)
+    step = np.diff(semitones, prepend=semitones[0])
+    pitch_change = _smooth(np.abs((step + 6) % 12 - 6), 5)
     spectral_change = _smooth(np.r_[0.0, np.linalg.norm(np.diff(cepstrum, axis=0), axis=1)], 5)
     return (
         (level_db > peak_db - options.level_below_peak_db)
