@@ -129,9 +129,10 @@ def add_hesitations(
         return transcript
     words = list(transcript.words)
     claimed: set[int] = set()
+    # An answer may open with "um" well before its first word, but nothing after its last word counts.
+    last_word_end = words[-1].end
     for start, end in steady_voiced_stretches(audio, options=options):
-        # An answer may open with "um" well before its first word, but nothing after its last word counts.
-        if start > words[-1].end + 0.5:
+        if start > last_word_end + 0.5:
             continue
         span = {"start": round(float(start), 3), "end": round(float(end), 3)}
         written = _written_filler(start, end, words, options.same_filler_within_s, claimed)

@@ -100,3 +100,12 @@ def test_can_be_switched_off():
     audio = audio_of(babble(1.0), vowel(0.4), babble(1.0, seed=2))
     transcript = Transcript(words=(word("We", 0.0, 0.9), word("did.", 1.45, 2.0)), duration_s=2.4)
     assert add_hesitations(audio, transcript, options=HesitationOptions(enabled=False)) == transcript
+
+
+def test_every_hesitation_is_added_not_only_the_first():
+    audio = audio_of(babble(1.0), vowel(0.4), babble(1.0, seed=2), vowel(0.4), babble(1.0, seed=3))
+    transcript = Transcript(
+        words=(word("We", 0.0, 0.9), word("did", 1.45, 2.3), word("it.", 2.85, 3.8)), duration_s=3.9
+    )
+    result = add_hesitations(audio, transcript)
+    assert [w.text for w in result.words] == ["We", "uh", "did", "uh", "it."]
