@@ -99,7 +99,7 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
             st.caption("Your recording is saved; you can listen to it below and try again.")
         else:
             st.warning("This recording has not been analysed yet.")
-        _playback(store, attempt)
+        playback(store, attempt)
         if st.button("Try the analysis again", key=f"retry-{attempt.id}", icon=":material/refresh:"):
             analyse_attempt(store, attempt.id)
             st.rerun()
@@ -120,7 +120,7 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
                 headline.label, headline.value, headline.delta, delta_color=headline.delta_color, border=True
             )
             st.caption(headline.note)
-    _playback(store, attempt)
+    playback(store, attempt)
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -137,7 +137,7 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
         st.caption("The green band is a comfortable interview pace; red bars are long pauses.")
 
 
-def _playback(store: Store, attempt: Attempt) -> None:
+def playback(store: Store, attempt: Attempt) -> None:
     try:
         path = store.audio_path(attempt.id)
     except StoreError as error:

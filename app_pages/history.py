@@ -1,26 +1,285 @@
-"""History: every saved attempt, newest first, and the results of any one of them."""
+"""History: progress per question, every attempt grouped by question, two attempts compared, sessions."""
 
 from __future__ import annotations
 
+import html
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from app_pages.common import open_store_or_stop, show_attempt
-from rehearse.results_view import attempts_frame
+from app_pages.common import open_store_or_stop, playback, show_attempt
+from rehearse.errors import StoreError
+from rehearse.history import (
+    ADDED_STYLE,
+    BEST_RULE,
+    REMOVED_STYLE,
+    TARGET_TOLERANCE,
+    attempt_json,
+    attempt_markdown,
+    attempts_csv,
+    attempts_table,
+    compare,
+    count,
+    diff_html,
+    filter_attempts,
+    format_value,
+    group_by_question,
+    local_date,
+    points,
+    progress,
+    session_period,
+    session_summary,
+    sessions_table,
+    trend_chart,
+    trend_frame,
+    when,
+)
+from rehearse.store import Attempt, Store
+
+ALL_QUESTIONS = "All questions"
+PROGRESS, ATTEMPTS, COMPARE, SESSIONS = "Progress", "Attempts", "Compare two attempts", "Practice sessions"
+CONFIRM_DELETE_KEY = "history_confirm_delete"
+NOTICE_KEY = "history_notice"
+TABLE_FORMAT = {"Fillers/min": st.column_config.NumberColumn(format="%.1f")}
+VERDICT_COLORS = {"better": "color:#2b8a3e;font-weight:600", "worse": "color:#c92a2a;font-weight:600"}
+
+
+def heading(text: str, *, note: str = "") -> None:
+    """A question as a heading: the candidate's own text, escaped, never read as Markdown."""
+    small = f" <span style='color:#6c757d;font-size:0.9rem;font-weight:400'>{html.escape(note)}</span>"
+    st.html(
+        f"<p style='font-size:1.15rem;font-weight:600;margin:0'>{html.escape(text)}{small if note else ''}</p>"
+    )
+
+
+def sentences(lines: tuple[str, ...]) -> None:
+    st.html("<ul style='margin:0'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>")
+
+
+def label(attempt: Attempt) -> str:
+    question = attempt.question if len(attempt.question) <= 70 else attempt.question[:69] + "…"
+    return f"#{attempt.id} · {when(attempt.created_at)} · {question}"
+
+
+def choose_filters(attempts: list[Attempt]) -> list[Attempt]:
+    questions = list(group_by_question(attempts))
+    left, right = st.columns([3, 2])
+    with left:
+        question = st.selectbox("Question", [ALL_QUESTIONS, *questions], key="history_question")
+    with right:
+        first_day = min(local_date(attempt.created_at) for attempt in attempts)
+        days = st.date_input(
+            "Dates", value=(first_day, date.today()), format="DD/MM/YYYY", key="history_dates"
+        )
+    # Until the second date of the range is picked, the range is the first day alone.
+    first, last = (days[0], days[-1]) if days else (None, None)
+    return filter_attempts(
+        attempts, question=None if question == ALL_QUESTIONS else question, first_day=first, last_day=last
+    )
+
+
+def show_progress(attempts: list[Attempt]) -> None:
+    groups = group_by_question(attempts)
+    single = len(groups) == 1
+    history = points(attempts)
+    summary = progress(history)
+    if summary is None:
+        st.info("None of these attempts has been analysed yet, so there is no progress to show.")
+        return
+    if single:
+        heading(next(iter(groups)), note=count(len(attempts), "attempt"))
+    else:
+        heading("Every question together", note=f"{len(attempts)} attempts at {len(groups)} questions")
+    sentences(summary.summary)
+    frame = trend_frame(history)
+    for row in (("fillers", "pace"), ("length", "star")):
+        for column, trend in zip(st.columns(2), row, strict=True):
+            with column:
+                st.altair_chart(trend_chart(frame, trend), width="stretch")
+    st.caption(
+        f"Attempts run left to right, oldest first. Green bands: a comfortable pace, and the target length "
+        f"(within {TARGET_TOLERANCE:.0%} of the question's target). ★ {BEST_RULE}"
+    )
+    if single:
+        return
+    st.markdown("#### Question by question")
+    st.caption("Choose a question above to see its own charts.")
+    for question, asked in groups.items():
+        one = progress(points(asked))
+        with st.container(border=True):
+            heading(question, note=count(len(asked), "attempt"))
+            sentences(one.summary if one else ("Not analysed yet.",))
+
+
+def show_attempts(store: Store, attempts: list[Attempt], everything: list[Attempt]) -> None:
+    st.download_button(
+        "Download every attempt (CSV)",
+        attempts_csv(everything[::-1]),
+        file_name="rehearse-attempts.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    for question, asked in group_by_question(attempts).items():
+        with st.container(border=True):
+            heading(question, note=f"{count(len(asked), 'attempt')}, newest first")
+            st.dataframe(attempts_table(asked), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
+    st.caption(f"★ {BEST_RULE}")
+    st.divider()
+    chosen = st.selectbox("Open an attempt", attempts, format_func=label, key="history_attempt")
+    if chosen is None:
+        return
+    attempt_actions(store, chosen)
+    show_attempt(store, chosen)
+
+
+def attempt_actions(store: Store, attempt: Attempt) -> None:
+    """Export the attempt, or delete it after a confirmation."""
+    if st.session_state.get(CONFIRM_DELETE_KEY) == attempt.id:
+        st.warning(
+            f"Delete attempt #{attempt.id} ({when(attempt.created_at)}) and its recording? This cannot be undone.",
+            icon=":material/delete:",
+        )
+        buttons = st.container(horizontal=True)
+        if buttons.button("Yes, delete it", type="primary", key="history_delete_yes"):
+            del st.session_state[CONFIRM_DELETE_KEY]
+            try:
+                store.delete_attempt(attempt.id)
+            except StoreError as error:
+                st.error(str(error))
+                return
+            st.session_state[NOTICE_KEY] = f"Attempt #{attempt.id} and its recording were deleted."
+            st.rerun()
+        if buttons.button("Keep it", key="history_delete_no"):
+            del st.session_state[CONFIRM_DELETE_KEY]
+            st.rerun()
+        return
+    buttons = st.container(horizontal=True)
+    if attempt.analysis is not None:
+        buttons.download_button(
+            "Download JSON",
+            attempt_json(attempt),
+            file_name=f"rehearse-attempt-{attempt.id}.json",
+            mime="application/json",
+            icon=":material/data_object:",
+            key="history_download_json",
+        )
+        buttons.download_button(
+            "Download report (Markdown)",
+            attempt_markdown(attempt),
+            file_name=f"rehearse-attempt-{attempt.id}.md",
+            mime="text/markdown",
+            icon=":material/description:",
+            key="history_download_md",
+        )
+    if buttons.button("Delete this attempt", icon=":material/delete:", key="history_delete"):
+        st.session_state[CONFIRM_DELETE_KEY] = attempt.id
+        st.rerun()
+
+
+def show_comparison(store: Store, attempts: list[Attempt]) -> None:
+    analysed = [attempt for attempt in attempts if attempt.analysis is not None]
+    if len(analysed) < 2:
+        st.info("Comparing needs two analysed attempts: rehearse the question once more.")
+        return
+    # By default: the newest attempt against the one before it at the same question.
+    newest = analysed[0]
+    before = next((a for a in analysed[1:] if a.question == newest.question), analysed[1])
+    left, right = st.columns(2)
+    with left:
+        first = st.selectbox(
+            "First attempt", analysed, index=analysed.index(before), format_func=label, key="compare_first"
+        )
+    with right:
+        second = st.selectbox("Second attempt", analysed, index=0, format_func=label, key="compare_second")
+    if first is None or second is None or first.id == second.id:
+        st.info("Choose two different attempts.")
+        return
+    comparison = compare(first, second)
+    if first.question != second.question:
+        st.caption(
+            "These attempts answer different questions: lengths are judged against each one's own target."
+        )
+    names = f"#{first.id} ({when(first.created_at)})", f"#{second.id} ({when(second.created_at)})"
+    table = pd.DataFrame(
+        {
+            "": [change.label for change in comparison.changes],
+            names[0]: [format_value(change.unit, change.first) for change in comparison.changes],
+            names[1]: [format_value(change.unit, change.second) for change in comparison.changes],
+            "Change": [
+                format_value(change.unit, change.difference, signed=True) for change in comparison.changes
+            ],
+            "Better or worse": [change.verdict for change in comparison.changes],
+        }
+    )
+    styled = table.style.map(lambda verdict: VERDICT_COLORS.get(verdict, ""), subset=["Better or worse"])
+    st.dataframe(styled, hide_index=True, width="stretch")
+    st.caption(
+        "Better means fewer fillers and hedges, a pace inside the comfortable band, a steadier pace, "
+        "a length nearer the target, and more STAR parts when the question asks for a story."
+    )
+    for column, attempt, name in zip(st.columns(2), (first, second), ("First", "Second"), strict=True):
+        with column:
+            heading(f"{name}: attempt #{attempt.id}", note=when(attempt.created_at))
+            playback(store, attempt)
+    st.markdown("#### What changed in the wording")
+    st.html(
+        f"<span style='color:#6c757d;font-size:0.9rem'><del style='{REMOVED_STYLE}'>struck through</del>"
+        f" only in the first attempt &nbsp; <ins style='{ADDED_STYLE}'>green</ins> only in the second</span>"
+    )
+    st.html(diff_html(comparison.diff))
+
+
+def show_sessions(store: Store, attempts: list[Attempt]) -> None:
+    shown = {attempt.session_id for attempt in attempts}
+    sessions = [session for session in store.list_sessions() if session.id in shown]
+    if not sessions:
+        st.info("No practice sessions in these dates.")
+        return
+    st.caption("Attempts less than 30 minutes apart count as one practice session.")
+    st.dataframe(sessions_table(sessions, attempts), hide_index=True, width="stretch")
+    session = st.selectbox(
+        "Session",
+        sessions,
+        format_func=lambda s: f"{session_period(s)} · {count(s.attempt_count, 'attempt')}",
+        key="session",
+    )
+    if session is None:
+        return
+    summary = session_summary(session, attempts)
+    sentences(summary.summary)
+    st.markdown("**Questions covered**")
+    sentences(summary.questions)
+    mine = [attempt for attempt in attempts if attempt.session_id == session.id]
+    st.dataframe(attempts_table(mine), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
+
 
 store = open_store_or_stop()
 st.title("History")
-attempts = store.list_attempts()
-if not attempts:
+everything = store.list_attempts()
+if NOTICE_KEY in st.session_state:
+    st.success(st.session_state.pop(NOTICE_KEY), icon=":material/check:")
+if not everything:
     st.info("No attempts yet: rehearse an answer and it will be listed here.")
     st.stop()
 
-st.caption(f"{len(attempts)} attempts, stored in {store.home}.")
-st.dataframe(attempts_frame(attempts), hide_index=True, width="stretch")
-chosen = st.selectbox(
-    "Open an attempt",
-    attempts,
-    format_func=lambda attempt: f"#{attempt.id} · {attempt.created_at[:10]} · {attempt.question}",
-    key="history_attempt",
+st.caption(f"{count(len(everything), 'attempt')}, stored on this computer in {store.home}.")
+attempts = choose_filters(everything)
+view = st.segmented_control(
+    "View",
+    [PROGRESS, ATTEMPTS, COMPARE, SESSIONS],
+    default=PROGRESS,
+    required=True,
+    key="history_view",
+    label_visibility="collapsed",
 )
-if chosen is not None:
-    show_attempt(store, chosen)
+if not attempts:
+    st.info("No attempts match these filters: choose another question or widen the dates.")
+elif view == ATTEMPTS:
+    show_attempts(store, attempts, everything)
+elif view == COMPARE:
+    show_comparison(store, attempts)
+elif view == SESSIONS:
+    show_sessions(store, attempts)
+else:
+    show_progress(attempts)

@@ -162,7 +162,8 @@ def find_silences(audio: Audio, *, min_silence_s: float = 0.2) -> tuple[tuple[fl
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     min_frames = round(min_silence_s * 100)
     return tuple(
-        (round(start / 100, 2), round(end / 100, 2))
+        # Plain floats: numpy's would make every pause's fields numpy types that JSON cannot write.
+        (round(int(start) / 100, 2), round(int(end) / 100, 2))
         for start, end in zip(starts, ends, strict=True)
         if end - start >= min_frames
     )

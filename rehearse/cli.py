@@ -11,13 +11,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from rehearse import history
 from rehearse.analysis import Analysis, AnalysisOptions, analyze_file
 from rehearse.audio import DEFAULT_MAX_SECONDS
-from rehearse.errors import RehearseError
+from rehearse.errors import ParameterError, RehearseError
 from rehearse.store import open_store
 from rehearse.transcribe import TranscribeOptions, resolve_model_path
 
 EXIT_USER_ERROR = 2
+# What an attempt saved with --save but without --question is listed under.
+NO_QUESTION = "(no question given)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("file", type=Path, help="the recording")
     _add_analysis_arguments(analyze)
+    analyze.add_argument("--save", action="store_true", help="keep the recording and its analysis in History")
     analyze.set_defaults(run=_run_analyze)
 
     record = commands.add_parser("record", help="record an answer from the microphone, then analyse it")
@@ -59,6 +63,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     data.add_argument("--yes", action="store_true", help="with --delete-all: do not ask for confirmation")
     data.set_defaults(run=_run_data)
+
+    past = commands.add_parser("history", help="list saved attempts by question, with your progress")
+    past.add_argument("--question", help="only the attempts at this question")
+    past.add_argument(
+        "--json", action="store_true", help="print the attempts and progress as one JSON object"
+    )
+    past.set_defaults(run=_run_history)
+
+    compare = commands.add_parser("compare", help="compare two saved attempts: numbers and wording")
+    compare.add_argument("first", type=int, help="attempt number (see rehearse history)")
+    compare.add_argument("second", type=int, help="attempt number to compare with the first")
+    compare.add_argument("--json", action="store_true", help="print the comparison as one JSON object")
+    compare.set_defaults(run=_run_compare)
+
+    export = commands.add_parser("export", help="export one attempt (JSON, Markdown) or every attempt (CSV)")
+    export.add_argument("--format", choices=("csv", "json", "md"), required=True, help="what to write")
+    export.add_argument("--id", type=int, help="the attempt to export (needed for json and md)")
+    export.add_argument("--out", type=Path, help="file to write (default: print it)")
+    export.set_defaults(run=_run_export)
     return parser
 
 
@@ -75,8 +98,58 @@ def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
+    store = open_store() if args.save else None  # a damaged history is reported before the analysis
     analysis = _analyze(args.file, args)
+    if store is not None:
+        attempt_id = store.save_recording(
+            args.question or NO_QUESTION, args.file.read_bytes(), args.file.suffix
+        )
+        store.save_analysis(attempt_id, analysis.to_dict())
+        print(f"Saved as attempt #{attempt_id} in {store.home}.", file=sys.stderr)
     _print_analysis(analysis, as_json=args.json)
+    return 0
+
+
+def _run_history(args: argparse.Namespace) -> int:
+    attempts = open_store().list_attempts(args.question)
+    if args.json:
+        print(json.dumps(history.history_dict(attempts), ensure_ascii=False))
+    else:
+        print(history.format_history(attempts))
+    return 0
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    store = open_store()
+    comparison = history.compare(store.get_attempt(args.first), store.get_attempt(args.second))
+    if args.json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False))
+    else:
+        print(history.format_comparison(comparison))
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    store = open_store()
+    if args.format == "csv":
+        attempts = [store.get_attempt(args.id)] if args.id is not None else store.list_attempts()[::-1]
+        text = history.attempts_csv(attempts)
+    elif args.id is None:
+        raise ParameterError(
+            f"Exporting as {args.format} needs --id: the attempt number (see rehearse history)."
+        )
+    elif args.format == "json":
+        text = history.attempt_json(store.get_attempt(args.id)) + "\n"
+    else:
+        text = history.attempt_markdown(store.get_attempt(args.id))
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ParameterError(f"{args.out} cannot be written: {error.strerror}.") from error
+    print(f"Wrote {args.out}", file=sys.stderr)
     return 0
 
 

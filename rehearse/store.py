@@ -214,7 +214,8 @@ class Store:
                 raise StoreError(f"There is no attempt number {attempt_id} to delete.")
             connection.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
             connection.execute(
-                "DELETE FROM sessions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM attempts WHERE session_id = ?)",
+                "DELETE FROM sessions WHERE id = ?"
+                " AND NOT EXISTS (SELECT 1 FROM attempts WHERE session_id = ?)",
                 (row[1], row[1]),
             )
             # Removed inside the transaction: if the file cannot go, the attempt stays listed.
@@ -293,7 +294,8 @@ class Store:
 
 _SELECT = (
     "SELECT attempts.id, attempts.question, attempts.created_at, attempts.audio_file, attempts.status,"
-    " attempts.error, analyses.analysis_json, attempts.session_id FROM attempts LEFT JOIN analyses ON analyses.attempt_id = attempts.id"
+    " attempts.error, analyses.analysis_json, attempts.session_id"
+    " FROM attempts LEFT JOIN analyses ON analyses.attempt_id = attempts.id"
 )
 
 

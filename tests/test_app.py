@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_history import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, at, seed
 
 from rehearse.audio import load_audio
 from rehearse.record import write_wav
@@ -139,8 +141,11 @@ def test_sample_answer_runs_with_its_own_question_and_appears_in_history(rehears
 
     app.switch_page("app_pages/history.py").run()
     assert not app.exception
+    assert "One analysed attempt so far" in _page_html(app)
+    _history_view(app, "Attempts")
     [table] = app.dataframe
-    assert list(table.value["Question"]) == [SAMPLE_QUESTION]
+    assert list(table.value["Attempt"]) == [f"#{attempt.id}"]
+    assert SAMPLE_QUESTION in _page_html(app)
     assert len(app.metric) == 4  # the newest attempt is opened below the list
 
 
@@ -208,3 +213,115 @@ def test_chosen_question_survives_a_visit_to_settings():
     assert app.selectbox(key="theme").value == "Closing"
     assert app.selectbox(key="bank_question").value == question
     assert question in app.info[0].value
+
+
+@pytest.fixture
+def seeded(rehearse_home: Path) -> list:
+    """Three analysed attempts at WHY and one at STAR (hand-built transcripts, no speech model), oldest first."""
+    store = open_store(rehearse_home)
+    return [*(seed(store, WHY, answer * 3) for answer in WHY_ANSWERS), seed(store, STAR, STAR_ANSWER)]
+
+
+def _history(app: AppTest | None = None) -> AppTest:
+    app = app or _app()
+    app.switch_page("app_pages/history.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _history_view(app: AppTest, view: str) -> None:
+    app.button_group(key="history_view").set_value(view).run()
+    assert not app.exception, app.exception
+
+
+def test_history_shows_progress_with_charts_and_a_summary(seeded: list):
+    app = _history()
+    page = _page_html(app)
+    first, latest = seeded[0].analysis["fillers"]["per_minute"], seeded[2].analysis["fillers"]["per_minute"]
+    assert f"Fillers down from {first:.1f} to {latest:.1f} per minute over 3 attempts." in page
+    assert "Every question together" in page
+    assert len(app.get("vega_lite_chart")) == 4  # fillers, pace, length, STAR
+
+    app.selectbox(key="history_question").set_value(STAR).run()
+    assert "One analysed attempt so far" in _page_html(app)
+    assert WHY not in _page_html(app)
+
+
+def test_history_lists_attempts_by_question_with_the_best_marked_and_exports(seeded: list):
+    app = _history()
+    _history_view(app, "Attempts")
+    star_table, why_table = (table.value for table in app.dataframe)  # newest question first
+    assert list(why_table["Attempt"]) == [f"#{attempt.id}" for attempt in reversed(seeded[:3])]
+    assert list(why_table["Best"]) == ["★", "", ""]
+    assert list(star_table["Attempt"]) == [f"#{seeded[3].id}"]
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["Download every attempt (CSV)", "Download JSON", "Download report (Markdown)"]
+
+    app.selectbox(key="history_question").set_value(WHY).run()
+    assert len(app.dataframe) == 1
+
+
+def test_date_filter_keeps_the_attempts_of_those_days(rehearse_home: Path, monkeypatch: pytest.MonkeyPatch):
+    store = open_store(rehearse_home)
+    at(monkeypatch, 0)
+    seed(store, WHY, WHY_ANSWERS[0])
+    at(monkeypatch, 3 * 24 * 60)
+    later = seed(store, WHY, WHY_ANSWERS[1])
+    app = _history()
+    _history_view(app, "Attempts")
+    assert len(app.dataframe[0].value) == 2
+    app.date_input(key="history_dates").set_value((date(2026, 3, 4), date(2026, 3, 6))).run()
+    assert list(app.dataframe[0].value["Attempt"]) == [f"#{later.id}"]
+    app.date_input(key="history_dates").set_value((date(2026, 3, 10), date(2026, 3, 11))).run()
+    assert "No attempts match these filters" in app.info[0].value
+
+
+def test_two_attempts_are_compared_side_by_side(seeded: list):
+    app = _history()
+    _history_view(app, "Compare two attempts")
+    # By default the newest attempt against the one before it at the same question.
+    assert app.selectbox(key="compare_second").value.id == seeded[3].id
+    app.selectbox(key="compare_first").set_value(seeded[0]).run()
+    app.selectbox(key="compare_second").set_value(seeded[2]).run()
+    [table] = app.dataframe
+    rows = table.value.set_index("")
+    change = seeded[2].analysis["fillers"]["per_minute"] - seeded[0].analysis["fillers"]["per_minute"]
+    assert rows.loc["Fillers per minute", "Change"] == f"{change:+.1f}"
+    assert rows.loc["Fillers per minute", "Better or worse"] == "better"
+    assert len(app.get("audio")) == 2
+    page = _page_html(app)
+    assert "<del" in page and "<ins" in page and "saved my team ten hours" in page
+
+
+def test_deleting_an_attempt_asks_first_and_removes_its_recording(seeded: list, rehearse_home: Path):
+    store = open_store(rehearse_home)
+    newest = seeded[-1]
+    audio = store.audio_path(newest.id)
+    app = _history()
+    _history_view(app, "Attempts")
+    assert app.selectbox(key="history_attempt").value.id == newest.id
+
+    _button(app, "Delete this attempt").click().run()
+    assert "cannot be undone" in app.warning[0].value
+    _button(app, "Keep it").click().run()
+    assert len(store.list_attempts()) == 4 and not app.warning
+
+    _button(app, "Delete this attempt").click().run()
+    _button(app, "Yes, delete it").click().run()
+    assert not app.exception
+    assert [attempt.id for attempt in store.list_attempts()] == [
+        attempt.id for attempt in reversed(seeded[:3])
+    ]
+    assert not audio.exists()
+    assert f"Attempt #{newest.id} and its recording were deleted." in app.success[0].value
+
+
+def test_practice_sessions_are_summarised(seeded: list):
+    app = _history()
+    _history_view(app, "Practice sessions")
+    [sessions, attempts] = app.dataframe
+    assert list(sessions.value["Attempts"]) == [4]
+    page = _page_html(app)
+    assert "4 attempts at 2 questions" in page
+    assert WHY in page and STAR in page
+    assert len(attempts.value) == 4

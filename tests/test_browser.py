@@ -164,6 +164,17 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
             page_text = page.inner_text("body").lower()
             for word in SCRIPT_WORDS:
                 assert word in page_text
+
+            # History lists the new attempt with its progress summary, and opens it.
+            page.get_by_role("link", name="History").click()
+            expect(page.get_by_role("heading", name="History")).to_be_visible()
+            expect(page.get_by_text("One analysed attempt so far")).to_be_visible()
+            page.get_by_text("Attempts", exact=True).click()
+            opened = page.get_by_role("combobox", name="Open an attempt")
+            expect(opened).to_have_value(re.compile(rf"^#1 · .* · {re.escape(SAMPLE_QUESTION)}$"))
+            expect(page.get_by_text("Your results")).to_be_visible()
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(ARTIFACTS / "browser-history.png"))
         finally:
             browser.close()
 

@@ -59,10 +59,14 @@ def test_each_part_is_recognised_on_its_own(sentence, part):
 
 
 def test_a_setting_with_someone_elses_verb_is_not_an_action():
-    result = analyze_example(transcript_from_text("Last year I was the team lead and our refunds took eleven days."))
+    result = analyze_example(
+        transcript_from_text("Last year I was the team lead and our refunds took eleven days.")
+    )
     assert result.star["situation"] and not result.star["action"]
 
 
 def test_hesitations_are_left_out_of_the_evidence():
-    result = analyze_example(transcript_from_text("Um, two years ago our biggest client, uh, threatened to leave."))
+    result = analyze_example(
+        transcript_from_text("Um, two years ago our biggest client, uh, threatened to leave.")
+    )
     assert result.evidence["situation"] == "two years ago our biggest client, threatened to leave."

@@ -1,15 +1,23 @@
+import json
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import rehearse.store as store_module
 from rehearse.errors import StoreError
 from rehearse.store import (
     AUDIO_SUFFIXES,
     DATABASE_NAME,
     HOME_ENV,
     SCHEMA_VERSION,
+    SESSION_GAP_S,
     Store,
     default_home,
     open_store,
@@ -195,8 +203,29 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path):
 
 def test_damaged_database_is_reported(tmp_path: Path):
     (tmp_path / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="cannot be read"):
+    with pytest.raises(StoreError, match="cannot be read: it is not an SQLite database"):
         open_store(tmp_path)
+    assert (tmp_path / DATABASE_NAME).read_bytes() == b"this is not a database" * 100  # never emptied
+
+
+def test_database_damaged_inside_is_reported_and_left_as_it_is(tmp_path: Path):
+    open_store(tmp_path).save_recording(QUESTION, b"audio", ".wav")
+    path = tmp_path / DATABASE_NAME
+    damaged = path.read_bytes()[:100] + b"\xff" * (path.stat().st_size - 100)
+    path.write_bytes(damaged)
+    with pytest.raises(StoreError, match="cannot be read"):
+        open_store(tmp_path).list_attempts()
+    assert path.read_bytes() == damaged
+
+
+def test_sqlite_database_of_another_program_is_refused_and_left_as_it_is(tmp_path: Path):
+    with closing(sqlite3.connect(tmp_path / DATABASE_NAME)) as connection, connection:
+        connection.execute("CREATE TABLE recipes (name TEXT)")
+    with pytest.raises(StoreError, match="another program"):
+        open_store(tmp_path)
+    with closing(sqlite3.connect(tmp_path / DATABASE_NAME)) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        assert tables == ["recipes"]
 
 
 def test_data_directory_that_is_a_file_is_reported(tmp_path: Path):
@@ -222,3 +251,156 @@ def test_two_sessions_opening_a_new_store_at_once_both_succeed(tmp_path: Path):
         thread.join(timeout=30)
     assert errors == []
     assert len(open_store(tmp_path).list_attempts()) == 4
+
+
+# The schema as version 1 of rehearse created it, kept verbatim: upgrades must start from exactly this.
+_VERSION_1_SCHEMA = """
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    question TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    audio_file TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('recorded', 'analysed', 'failed')),
+    error TEXT
+);
+CREATE INDEX attempts_by_question ON attempts (question, id);
+CREATE TABLE analyses (
+    attempt_id INTEGER PRIMARY KEY REFERENCES attempts (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    analysis_json TEXT NOT NULL
+);
+PRAGMA user_version = 1;
+"""
+_VERSION_1_ATTEMPTS = [
+    (1, QUESTION, "2026-01-05T09:00:00+00:00", "attempt-000001.wav", "analysed", None),
+    (2, QUESTION, "2026-01-05T09:25:00+00:00", "attempt-000002.ogg", "failed", "No speech was found."),
+    (
+        3,
+        "Why do you want to work for us?",
+        "2026-01-05T09:50:00+00:00",
+        "attempt-000003.wav",
+        "analysed",
+        None,
+    ),
+    (4, QUESTION, "2026-01-07T18:00:00+00:00", "attempt-000004.webm", "recorded", None),
+]
+
+
+def test_version_1_history_is_upgraded_keeping_every_attempt(tmp_path: Path):
+    (tmp_path / "audio").mkdir()
+    with closing(sqlite3.connect(tmp_path / DATABASE_NAME)) as connection, connection:
+        connection.executescript(_VERSION_1_SCHEMA)
+        connection.executemany("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)", _VERSION_1_ATTEMPTS)
+        for attempt_id in (1, 3):
+            connection.execute(
+                "INSERT INTO analyses VALUES (?, '2026-01-05T10:00:00+00:00', ?)",
+                (attempt_id, json.dumps(ANALYSIS | {"attempt": attempt_id})),
+            )
+    for row in _VERSION_1_ATTEMPTS:
+        (tmp_path / "audio" / row[3]).write_bytes(f"audio of {row[0]}".encode())
+
+    store = open_store(tmp_path)
+    with closing(sqlite3.connect(store.database_path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    attempts = store.list_attempts()
+    assert [(a.id, a.question, a.created_at, a.audio_file, a.status, a.error) for a in attempts] == [
+        tuple(row) for row in reversed(_VERSION_1_ATTEMPTS)
+    ]
+    assert [a.analysis for a in attempts] == [
+        None,
+        ANALYSIS | {"attempt": 3},
+        None,
+        ANALYSIS | {"attempt": 1},
+    ]
+    assert all(store.audio_path(a.id).read_bytes() == f"audio of {a.id}".encode() for a in attempts)
+    # Gaps under 30 minutes keep one session: 09:00, 09:25 and 09:50 on one morning, then two days later.
+    assert [a.session_id for a in attempts] == [2, 1, 1, 1]
+    assert [(s.id, s.started_at, s.ended_at, s.attempt_count) for s in store.list_sessions()] == [
+        (2, "2026-01-07T18:00:00+00:00", "2026-01-07T18:00:00+00:00", 1),
+        (1, "2026-01-05T09:00:00+00:00", "2026-01-05T09:50:00+00:00", 3),
+    ]
+    new = store.get_attempt(store.save_recording(QUESTION, b"new audio", ".wav"))
+    assert (new.id, new.session_id) == (5, 3)
+    assert len(open_store(tmp_path).list_attempts()) == 5  # a second open does not migrate again
+
+
+def test_attempts_within_the_gap_share_a_session(store: Store, monkeypatch: pytest.MonkeyPatch):
+    start = datetime(2026, 5, 1, 20, 0, tzinfo=UTC)
+    ids = []
+    for seconds in (0, SESSION_GAP_S - 60, 2 * SESSION_GAP_S - 120, 4 * SESSION_GAP_S):
+        moment = (start + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+        monkeypatch.setattr(store_module, "_now", lambda moment=moment: moment)
+        ids.append(store.save_recording(QUESTION, b"audio", ".wav"))
+    sessions = [store.get_attempt(attempt_id).session_id for attempt_id in ids]
+    assert sessions[0] == sessions[1] == sessions[2] != sessions[3]
+    assert [s.attempt_count for s in store.list_sessions()] == [1, 3]
+
+
+def test_deleting_attempts_removes_their_recordings_and_empty_sessions(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(store_module, "_now", lambda: "2026-05-01T20:00:00+00:00")
+    first = store.save_recording(QUESTION, b"1", ".wav")
+    second = store.save_recording(QUESTION, b"2", ".wav")
+    monkeypatch.setattr(store_module, "_now", lambda: "2026-05-02T20:00:00+00:00")
+    alone = store.save_recording(QUESTION, b"3", ".wav")
+    store.save_analysis(alone, ANALYSIS)
+    audio = store.audio_path(alone)
+
+    store.delete_attempt(alone)
+    assert not audio.exists()
+    assert [s.attempt_count for s in store.list_sessions()] == [2]
+    store.delete_attempt(first)
+    assert [a.id for a in store.list_attempts()] == [second]
+    assert [s.attempt_count for s in store.list_sessions()] == [1]
+    with closing(sqlite3.connect(store.database_path)) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
+        assert connection.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == 0
+    with pytest.raises(StoreError, match="no attempt number"):
+        store.delete_attempt(alone)
+
+
+def test_attempt_whose_recording_has_gone_can_still_be_deleted(store: Store):
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    store.audio_path(attempt_id).unlink()
+    store.delete_attempt(attempt_id)
+    assert store.list_attempts() == []
+
+
+def test_history_uses_write_ahead_logging(store: Store):
+    with closing(sqlite3.connect(store.database_path)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# Run in a fresh interpreter (not multiprocessing, whose children re-run the parent's __main__):
+# open the store, wait for the go file, then save 20 recordings as fast as possible.
+_SAVER = """
+import sys, time
+from pathlib import Path
+from rehearse.store import open_store
+store, go = open_store(sys.argv[1]), Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.01)
+for index in range(20):
+    store.save_recording("Why us?", f"audio {index}".encode(), ".wav")
+"""
+
+
+def test_two_processes_saving_at_the_same_time_both_land(tmp_path: Path):
+    home, go = tmp_path / "home", tmp_path / "go"
+    open_store(home)
+    savers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SAVER, str(home), str(go)], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    time.sleep(1)  # both are importing and opening the store; the go file starts them together
+    go.touch()
+    errors = [saver.communicate(timeout=120)[1] for saver in savers]
+    assert [saver.returncode for saver in savers] == [0, 0], errors
+    store = open_store(home)
+    attempts = store.list_attempts()
+    assert sorted(a.id for a in attempts) == list(range(1, 41))
+    assert all(store.audio_path(a.id).is_file() for a in attempts)
+    assert [s.attempt_count for s in store.list_sessions()] == [40]

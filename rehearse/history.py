@@ -1,0 +1,778 @@
+"""Progress across attempts: trends, the best attempt, two attempts compared, sessions, and exports.
+
+Pure functions over stored attempts (:class:`rehearse.store.Attempt`, whose ``analysis`` is the engine's
+``Analysis.to_dict()``). Questions and transcripts are the candidate's own text: HTML output escapes
+them, and Markdown output escapes the characters Markdown would act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import html
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+
+from rehearse.errors import ParameterError
+from rehearse.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
+from rehearse.results_view import STAR_LABELS, headlines, star_rows
+from rehearse.store import Attempt, Session
+from rehearse.tips import clock
+
+# An answer within this fraction of its question's target length (either way) is on target.
+TARGET_TOLERANCE = 0.25
+BEST_RULE = (
+    "Best attempt: the most STAR parts (for questions that ask for a story), then inside the target "
+    "length, then a comfortable pace, then the fewest fillers per minute."
+)
+REMOVED_STYLE = (
+    "background:#ffe3e3;color:#c92a2a;text-decoration:line-through;border-radius:3px;padding:0 2px"
+)
+ADDED_STYLE = "background:#d3f9d8;color:#2b8a3e;text-decoration:none;border-radius:3px;padding:0 2px"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+@dataclass(frozen=True)
+class Point:
+    """The headline numbers of one analysed attempt.
+
+    Rates are per minute and lengths in seconds. ``target_s`` is the question's target length;
+    ``comfortable_wpm`` is the pace band (slow below, fast above) the analysis used.
+    """
+
+    attempt_id: int
+    question: str
+    created_at: str
+    session_id: int | None
+    duration_s: float
+    target_s: float
+    word_count: int
+    filler_count: int
+    fillers_per_minute: float
+    words_per_minute: float
+    pace_variation: float
+    comfortable_wpm: tuple[float, float]
+    hedge_count: int
+    star_parts: int
+    expects_example: bool
+
+    @property
+    def target_band_s(self) -> tuple[float, float]:
+        return self.target_s * (1 - TARGET_TOLERANCE), self.target_s * (1 + TARGET_TOLERANCE)
+
+    @property
+    def in_target(self) -> bool:
+        low, high = self.target_band_s
+        return low <= self.duration_s <= high
+
+    @property
+    def comfortable_pace(self) -> bool:
+        low, high = self.comfortable_wpm
+        return low <= self.words_per_minute <= high
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How the analysed attempts at one question (or at every question) moved, oldest to latest."""
+
+    attempt_count: int
+    first: Point
+    latest: Point
+    best: Point
+    summary: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One metric of two attempts; ``verdict`` is "better", "worse", or "" when neither applies."""
+
+    label: str
+    unit: str
+    first: float
+    second: float
+    difference: float
+    verdict: str
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    """A run of words: "same" in both transcripts, "removed" (first only) or "added" (second only)."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: Point
+    second: Point
+    changes: tuple[Change, ...]
+    diff: tuple[DiffPart, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "first": self.first.attempt_id,
+            "second": self.second.attempt_id,
+            "changes": [asdict(change) for change in self.changes],
+            "diff": [asdict(part) for part in self.diff],
+        }
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session: Session
+    questions: tuple[str, ...]
+    summary: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Metric:
+    """How one number is read off a point; ``cost`` is lower when better, None when no direction is."""
+
+    label: str
+    unit: str
+    value: Callable[[Point], float]
+    cost: Callable[[Point], float] | None
+
+
+def _pace_cost(p: Point) -> float:
+    """How far the pace lies outside the comfortable band (0 inside it)."""
+    low, high = p.comfortable_wpm
+    return max(low - p.words_per_minute, p.words_per_minute - high, 0.0)
+
+
+def _star_cost(p: Point) -> float:
+    # A question that asks for no story is not better answered with more STAR parts.
+    return -p.star_parts if p.expects_example else 0
+
+
+_METRICS = (
+    _Metric(
+        "Fillers per minute", "per_minute", lambda p: p.fillers_per_minute, lambda p: p.fillers_per_minute
+    ),
+    _Metric("Fillers", "count", lambda p: p.filler_count, lambda p: p.filler_count),
+    _Metric("Words per minute", "wpm", lambda p: p.words_per_minute, _pace_cost),
+    _Metric("Pace variation (words/min)", "wpm", lambda p: p.pace_variation, lambda p: p.pace_variation),
+    _Metric("Length", "seconds", lambda p: p.duration_s, lambda p: abs(p.duration_s - p.target_s)),
+    _Metric("Words", "count", lambda p: p.word_count, None),
+    _Metric("Hedges", "count", lambda p: p.hedge_count, lambda p: p.hedge_count),
+    _Metric("STAR parts found", "count", lambda p: p.star_parts, _star_cost),
+)
+# Decimal places each unit is shown with; differences smaller than that are not called better or worse.
+_DECIMALS = {"per_minute": 1, "wpm": 0, "seconds": 0, "count": 0}
+
+
+def when(created_at: str) -> str:
+    """An attempt's time in this computer's time zone, the way a candidate reads a date."""
+    return datetime.fromisoformat(created_at).astimezone().strftime("%a %d %b %Y, %H:%M")
+
+
+def local_date(created_at: str) -> date:
+    return datetime.fromisoformat(created_at).astimezone().date()
+
+
+def target_seconds(question: str, *, expects_example: bool) -> int:
+    """The bank question's target length; a typed question gets the usual length of its kind."""
+    found = find_question(question)
+    if found.theme != OWN_QUESTION_THEME:
+        return found.target_seconds
+    return DEFAULT_TARGET_SECONDS["behavioural" if expects_example else "open"]
+
+
+def analysis_of(attempt: Attempt) -> dict:
+    """The attempt's analysis; ParameterError says why there is none."""
+    if attempt.analysis is not None:
+        return attempt.analysis
+    reason = (
+        f"its analysis failed ({attempt.error})"
+        if attempt.status == "failed"
+        else "it has not been analysed yet"
+    )
+    raise ParameterError(
+        f"Attempt #{attempt.id} has no results: {reason}. Open it in the app's History to try again."
+    )
+
+
+def point(attempt: Attempt) -> Point:
+    analysis = analysis_of(attempt)
+    pacing, example = analysis["pacing"], analysis["example"]
+    expects_example = bool(example["options"]["expect_example"])
+    return Point(
+        attempt_id=attempt.id,
+        question=attempt.question,
+        created_at=attempt.created_at,
+        session_id=attempt.session_id,
+        duration_s=analysis["conciseness"]["duration_s"],
+        target_s=target_seconds(attempt.question, expects_example=expects_example),
+        word_count=analysis["conciseness"]["word_count"],
+        filler_count=analysis["fillers"]["count"],
+        fillers_per_minute=analysis["fillers"]["per_minute"],
+        words_per_minute=pacing["words_per_minute"],
+        pace_variation=pacing["pace_variation"],
+        comfortable_wpm=(pacing["options"]["slow_below_wpm"], pacing["options"]["fast_above_wpm"]),
+        hedge_count=len(analysis["conciseness"]["hedges"]),
+        star_parts=sum(bool(found) for found in example["star"].values()),
+        expects_example=expects_example,
+    )
+
+
+def points(attempts: Iterable[Attempt]) -> list[Point]:
+    """The analysed attempts as points, oldest first; failed and unanalysed ones are left out."""
+    return [
+        point(attempt) for attempt in sorted(attempts, key=lambda a: a.id) if attempt.analysis is not None
+    ]
+
+
+def best(candidates: list[Point]) -> Point | None:
+    """The best attempt by :data:`BEST_RULE`; of equals, the latest."""
+    if not candidates:
+        return None
+    return max(
+        candidates,
+        key=lambda p: (
+            p.star_parts if p.expects_example else 0,
+            p.in_target,
+            p.comfortable_pace,
+            -round(p.fillers_per_minute, 1),
+            p.attempt_id,
+        ),
+    )
+
+
+def group_by_question(attempts: Iterable[Attempt]) -> dict[str, list[Attempt]]:
+    """Attempts per question, keeping the given order within a question and of first appearance."""
+    groups: dict[str, list[Attempt]] = {}
+    for attempt in attempts:
+        groups.setdefault(attempt.question, []).append(attempt)
+    return groups
+
+
+def filter_attempts(
+    attempts: Iterable[Attempt],
+    *,
+    question: str | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
+) -> list[Attempt]:
+    """Attempts at ``question`` (any when None) made between the two local dates, both included."""
+    return [
+        attempt
+        for attempt in attempts
+        if (question is None or attempt.question == question)
+        and (first_day is None or local_date(attempt.created_at) >= first_day)
+        and (last_day is None or local_date(attempt.created_at) <= last_day)
+    ]
+
+
+def progress(history: list[Point]) -> Progress | None:
+    """First against latest, the best, and a few plain sentences; None without analysed attempts."""
+    if not history:
+        return None
+    history = sorted(history, key=lambda p: p.attempt_id)
+    first, latest, top = history[0], history[-1], best(history)
+    assert top is not None  # history is not empty
+    if len(history) == 1:
+        summary = (
+            f"One analysed attempt so far ({latest.fillers_per_minute:.1f} fillers and "
+            f"{latest.words_per_minute:.0f} words per minute, {clock(latest.duration_s)} long): "
+            "rehearse again to see your progress.",
+        )
+        return Progress(1, first, latest, top, summary)
+    summary = (
+        _fillers_sentence(first, latest, len(history)),
+        _pace_sentence(first, latest),
+        _length_sentence(history),
+        *_star_sentence(history),
+        f"Best so far: attempt #{top.attempt_id} ({when(top.created_at)}).",
+    )
+    return Progress(len(history), first, latest, top, summary)
+
+
+def _fillers_sentence(first: Point, latest: Point, count: int) -> str:
+    before, after = round(first.fillers_per_minute, 1), round(latest.fillers_per_minute, 1)
+    if before == after:
+        return f"Fillers steady at {after:.1f} per minute over {count} attempts."
+    direction = "down" if after < before else "up"
+    return f"Fillers {direction} from {before:.1f} to {after:.1f} per minute over {count} attempts."
+
+
+def _pace_sentence(first: Point, latest: Point) -> str:
+    low, high = latest.comfortable_wpm
+    if latest.comfortable_pace:
+        where = f"comfortable (between {low:g} and {high:g})"
+    else:
+        where = f"{'slow' if latest.words_per_minute < low else 'fast'} ({low:g}–{high:g} is comfortable)"
+    if round(first.words_per_minute) == round(latest.words_per_minute):
+        return f"Pace steady at {latest.words_per_minute:.0f} words per minute: {where}."
+    return (
+        f"Pace went from {first.words_per_minute:.0f} to {latest.words_per_minute:.0f} words per minute:"
+        f" now {where}."
+    )
+
+
+def _length_sentence(history: list[Point]) -> str:
+    inside = sum(p.in_target for p in history)
+    latest = history[-1]
+    if len({p.question for p in history}) == 1:
+        low, high = latest.target_band_s
+        band = f"the target length ({clock(low)}–{clock(high)})"
+    else:
+        band = "their question's target length"
+    return f"{inside} of {len(history)} answers inside {band}; the latest lasted {clock(latest.duration_s)}."
+
+
+def _star_sentence(history: list[Point]) -> tuple[str, ...]:
+    stories = [p for p in history if p.expects_example]
+    if not stories:
+        return ()
+    complete = sum(p.star_parts == 4 for p in stories)
+    if len(stories) == 1:
+        return (f"STAR: {stories[0].star_parts} of 4 parts in your one story answer.",)
+    return (
+        f"STAR parts: {stories[0].star_parts} of 4 at first, {stories[-1].star_parts} of 4 in the latest;"
+        f" {complete} of {len(stories)} story answers complete.",
+    )
+
+
+def compare(first: Attempt, second: Attempt) -> Comparison:
+    """Every headline metric of two analysed attempts, the change from first to second, and a word diff."""
+    before, after = point(first), point(second)
+    changes = []
+    for metric in _METRICS:
+        old, new = float(metric.value(before)), float(metric.value(after))
+        changes.append(
+            Change(
+                metric.label,
+                metric.unit,
+                old,
+                new,
+                round(new - old, 2),
+                _verdict(metric, before, after),
+            )
+        )
+    diff = word_diff(analysis_of(first)["transcript"]["text"], analysis_of(second)["transcript"]["text"])
+    return Comparison(before, after, tuple(changes), diff)
+
+
+def _verdict(metric: _Metric, before: Point, after: Point) -> str:
+    if metric.cost is None:
+        return ""
+    decimals = _DECIMALS[metric.unit]
+    old, new = round(metric.cost(before), decimals), round(metric.cost(after), decimals)
+    if new == old:
+        return ""
+    return "better" if new < old else "worse"
+
+
+def format_value(unit: str, value: float, *, signed: bool = False) -> str:
+    """A metric's value as shown: lengths as m:ss, rates and counts rounded to the unit's precision."""
+    if signed and round(value, _DECIMALS[unit]) == 0:
+        return "no change"
+    if unit == "seconds":
+        return f"{value:+.0f} s" if signed else clock(value)
+    sign = "+" if signed else ""
+    return f"{value:{sign}.{_DECIMALS[unit]}f}"
+
+
+def word_diff(first: str, second: str) -> tuple[DiffPart, ...]:
+    """Word-level differences between two transcripts; case and punctuation alone are not a change."""
+    old, new = first.split(), second.split()
+    matcher = difflib.SequenceMatcher(
+        None, [_word_key(w) for w in old], [_word_key(w) for w in new], autojunk=False
+    )
+    parts: list[DiffPart] = []
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            _append(parts, "same", new[new_start:new_end])
+        else:
+            _append(parts, "removed", old[old_start:old_end])
+            _append(parts, "added", new[new_start:new_end])
+    return tuple(parts)
+
+
+def _word_key(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower()) or word.lower()
+
+
+def _append(parts: list[DiffPart], kind: str, words: list[str]) -> None:
+    if not words:
+        return
+    if parts and parts[-1].kind == kind:
+        parts[-1] = DiffPart(kind, parts[-1].text + " " + " ".join(words))
+    else:
+        parts.append(DiffPart(kind, " ".join(words)))
+
+
+def diff_html(parts: Iterable[DiffPart]) -> str:
+    """The second transcript's wording with words taken out struck through in red and new words in green."""
+    shown = []
+    for part in parts:
+        text = html.escape(part.text)
+        if part.kind == "removed":
+            shown.append(f'<del style="{REMOVED_STYLE}" title="Only in the first attempt">{text}</del>')
+        elif part.kind == "added":
+            shown.append(f'<ins style="{ADDED_STYLE}" title="Only in the second attempt">{text}</ins>')
+        else:
+            shown.append(text)
+    return '<div style="line-height:1.9;font-size:1.05rem">' + " ".join(shown) + "</div>"
+
+
+def diff_text(parts: Iterable[DiffPart]) -> str:
+    """The word diff for a terminal: [-taken out-] and {+new+}."""
+    marks = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
+    return " ".join(marks[part.kind].format(part.text) for part in parts)
+
+
+def format_comparison(comparison: Comparison) -> str:
+    """The comparison as the command line prints it."""
+    first, second = comparison.first, comparison.second
+    header = (
+        f"#{first.attempt_id} ({when(first.created_at)})",
+        f"#{second.attempt_id} ({when(second.created_at)})",
+    )
+    lines = [f"First:  {header[0]}  {first.question}", f"Second: {header[1]}  {second.question}", ""]
+    lines.append(f"{'':<28}{'first':>9}{'second':>9}{'change':>9}")
+    for change in comparison.changes:
+        lines.append(
+            f"{change.label:<28}{format_value(change.unit, change.first):>9}"
+            f"{format_value(change.unit, change.second):>9}"
+            f"{format_value(change.unit, change.difference, signed=True):>9}  {change.verdict}".rstrip()
+        )
+    lines += ["", "Wording ([-only in the first-] {+only in the second+})", diff_text(comparison.diff)]
+    return "\n".join(lines)
+
+
+def session_summary(session: Session, attempts: Iterable[Attempt]) -> SessionSummary:
+    """What one sitting covered and how it went, from the attempts of that session."""
+    mine = sorted((a for a in attempts if a.session_id == session.id), key=lambda a: a.id)
+    questions = tuple(group_by_question(mine))
+    started, ended = datetime.fromisoformat(session.started_at), datetime.fromisoformat(session.ended_at)
+    minutes = round((ended - started).total_seconds() / 60)
+    length = "" if len(mine) < 2 else f" in {minutes} min" if minutes else " in under a minute"
+    summary = [
+        f"{count(len(mine), 'attempt')} at {count(len(questions), 'question')}{length}"
+        f" ({session_period(session)})."
+    ]
+    analysed = points(mine)
+    if analysed:
+        inside = sum(p.in_target for p in analysed)
+        summary.append(
+            f"On average {_mean(p.fillers_per_minute for p in analysed):.1f} fillers and"
+            f" {_mean(p.words_per_minute for p in analysed):.0f} words per minute;"
+            f" {inside} of {count(len(analysed), 'answer')} inside the target length."
+        )
+    for question, asked in group_by_question(analysed).items():
+        if len(asked) > 1:
+            fillers = _fillers_sentence(asked[0], asked[-1], len(asked))
+            summary.append(f"“{question}”: {fillers[0].lower()}{fillers[1:]}")
+    unanalysed = len(mine) - len(analysed)
+    if unanalysed:
+        summary.append(f"{count(unanalysed, 'attempt')} not analysed.")
+    return SessionSummary(session, questions, tuple(summary))
+
+
+def session_period(session: Session) -> str:
+    """When a session ran, its end shown as a time alone when it ended the day it started."""
+    start, end = when(session.started_at), when(session.ended_at)
+    if start == end:
+        return start
+    if local_date(session.started_at) == local_date(session.ended_at):
+        return f"{start}–{end[-5:]}"
+    return f"{start} – {end}"
+
+
+def count(number: int, noun: str) -> str:
+    """The number and its noun, plural unless the number is one: "1 attempt", "2 attempts"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values)
+
+
+def attempt_row(attempt: Attempt) -> dict[str, object]:
+    """One attempt's headline numbers as flat values (None where the analysis is missing): a CSV row."""
+    row: dict[str, object] = {
+        "id": attempt.id,
+        "created_at": attempt.created_at,
+        "session_id": attempt.session_id,
+        "question": attempt.question,
+        "status": attempt.status,
+        "error": attempt.error,
+    }
+    if attempt.analysis is None:
+        return row | dict.fromkeys(CSV_COLUMNS[len(row) :])
+    p = point(attempt)
+    star = attempt.analysis["example"]["star"]
+    return row | {
+        "duration_s": p.duration_s,
+        "target_s": p.target_s,
+        "in_target": p.in_target,
+        "word_count": p.word_count,
+        "filler_count": p.filler_count,
+        "fillers_per_minute": p.fillers_per_minute,
+        "words_per_minute": p.words_per_minute,
+        "pace_verdict": attempt.analysis["pacing"]["verdict"],
+        "pace_variation": p.pace_variation,
+        "hedge_count": p.hedge_count,
+        "expects_example": p.expects_example,
+        "star_parts": p.star_parts,
+        **{f"star_{part}": bool(star[part]) for part in STAR_LABELS},
+    }
+
+
+CSV_COLUMNS = (
+    "id", "created_at", "session_id", "question", "status", "error",
+    "duration_s", "target_s", "in_target", "word_count", "filler_count", "fillers_per_minute",
+    "words_per_minute", "pace_verdict", "pace_variation", "hedge_count", "expects_example", "star_parts",
+    *(f"star_{part}" for part in STAR_LABELS),
+)  # fmt: skip
+
+
+def attempts_csv(attempts: Iterable[Attempt]) -> str:
+    """Every attempt as one CSV row, in the order given; empty cells where there is no analysis."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for attempt in attempts:
+        writer.writerow(attempt_row(attempt))
+    return buffer.getvalue()
+
+
+def attempt_json(attempt: Attempt) -> str:
+    """The stored analysis exactly as ``rehearse analyze --json`` printed it (without the newline)."""
+    return json.dumps(analysis_of(attempt), ensure_ascii=False)
+
+
+def attempt_markdown(attempt: Attempt) -> str:
+    """A report of one attempt to keep or share: headline numbers, STAR checklist, tips, transcript."""
+    analysis = analysis_of(attempt)
+    p = point(attempt)
+    lines = [
+        f"# {_markdown(attempt.question)}",
+        "",
+        f"Attempt #{attempt.id}, {when(attempt.created_at)}. Target length {clock(p.target_s)}.",
+        "",
+        "## Headline numbers",
+        "",
+        "| | | |",
+        "| --- | --- | --- |",
+    ]
+    for headline in headlines(analysis, target_seconds=p.target_s, previous=None):
+        lines.append(f"| {headline.label} | {headline.value} | {_markdown(headline.note)} |")
+    lines += ["", "## STAR example", ""]
+    for row in star_rows(analysis):
+        shown = f"“{_markdown(row.evidence)}”" if row.evidence else "not found"
+        lines.append(f"- [{'x' if row.found else ' '}] **{row.label}**: {shown}")
+    lines += ["", "## What to work on", ""]
+    for number, tip in enumerate(analysis["tips"], start=1):
+        at = "" if tip["start"] is None else f" (at {clock(tip['start'])})"
+        lines += [
+            f"{number}. **{_markdown(tip['message'])}**{at}",
+            f"   {_markdown(tip['evidence'])}",
+            f"   *Guide: {_markdown(tip['advice'])}*",
+        ]
+    if not analysis["tips"]:
+        lines.append("Nothing stands out to change.")
+    lines += ["", "## Transcript", "", _markdown(analysis["transcript"]["text"]), ""]
+    return "\n".join(lines)
+
+
+def _markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def format_history(attempts: list[Attempt]) -> str:
+    """Attempts grouped by question, newest first, each question with its progress (the CLI's view)."""
+    if not attempts:
+        return "No attempts yet: save one with `rehearse analyze FILE --question TEXT --save`."
+    blocks = []
+    for question, asked in group_by_question(sorted(attempts, key=lambda a: -a.id)).items():
+        summary = progress(points(asked))
+        top = summary.best.attempt_id if summary else None
+        lines = [f"{question}  ({count(len(asked), 'attempt')})"]
+        lines += [f"  {sentence}" for sentence in (summary.summary if summary else ())]
+        lines += ["  " + _attempt_line(attempt, is_best=attempt.id == top) for attempt in asked]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _attempt_line(attempt: Attempt, *, is_best: bool) -> str:
+    head = f"#{attempt.id:<5}{when(attempt.created_at)}"
+    if attempt.analysis is None:
+        return f"{head}  " + ("not analysed" if attempt.status == "recorded" else f"failed: {attempt.error}")
+    p = point(attempt)
+    star = f"  STAR {p.star_parts}/4" if p.expects_example else ""
+    return (
+        f"{head}  {clock(p.duration_s):>5}  {p.fillers_per_minute:4.1f} fillers/min"
+        f"  {p.words_per_minute:3.0f} words/min{star}" + ("  ★ best" if is_best else "")
+    )
+
+
+def history_dict(attempts: list[Attempt]) -> dict[str, object]:
+    """``rehearse history --json``: every attempt's numbers, and the progress per question and overall."""
+    summaries = [
+        (question, progress(points(asked)))
+        for question, asked in [*group_by_question(attempts).items(), (None, attempts)]
+    ]
+    return {
+        "attempts": [attempt_row(attempt) for attempt in attempts],
+        # One entry per question with analysed attempts, then one for every question (question null).
+        "progress": [
+            {
+                "question": question,
+                "analysed_attempts": summary.attempt_count,
+                "first": summary.first.attempt_id,
+                "latest": summary.latest.attempt_id,
+                "best": summary.best.attempt_id,
+                "summary": list(summary.summary),
+            }
+            for question, summary in summaries
+            if summary is not None
+        ],
+    }
+
+
+# The trend charts: one per metric, attempts oldest first along the x axis.
+TRENDS = {
+    "fillers": ("Fillers per minute", "fillers_per_minute", None),
+    "pace": ("Words per minute", "words_per_minute", ("slow_below", "fast_above")),
+    "length": ("Length (seconds)", "duration_s", ("target_low_s", "target_high_s")),
+    "star": ("STAR parts found (of 4)", "star_parts", None),
+}
+
+
+def trend_frame(history: list[Point]) -> pd.DataFrame:
+    """One row per analysed attempt, oldest first, with the bands each chart shades and the best marked."""
+    history = sorted(history, key=lambda p: p.attempt_id)
+    top = best(history)
+    return pd.DataFrame(
+        {
+            "number": range(1, len(history) + 1),
+            "attempt": [f"#{p.attempt_id}" for p in history],
+            "when": [when(p.created_at) for p in history],
+            "question": [p.question for p in history],
+            "fillers_per_minute": [p.fillers_per_minute for p in history],
+            "words_per_minute": [p.words_per_minute for p in history],
+            "slow_below": [p.comfortable_wpm[0] for p in history],
+            "fast_above": [p.comfortable_wpm[1] for p in history],
+            "duration_s": [p.duration_s for p in history],
+            "target_low_s": [p.target_band_s[0] for p in history],
+            "target_high_s": [p.target_band_s[1] for p in history],
+            "star_parts": [p.star_parts for p in history],
+            "best": [top is not None and p.attempt_id == top.attempt_id for p in history],
+        },
+        columns=[
+            "number", "attempt", "when", "question", "fillers_per_minute", "words_per_minute", "slow_below",
+            "fast_above", "duration_s", "target_low_s", "target_high_s", "star_parts", "best",
+        ],
+    )  # fmt: skip
+
+
+def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
+    """One metric over the attempts: a line per question, the good band shaded green, the best starred."""
+    title, field, band = TRENDS[trend]
+    x = alt.X("number:O", title="Attempt, oldest first", axis=alt.Axis(labelAngle=0))
+    several = frame["question"].nunique() > 1
+    color = (
+        alt.Color(
+            "question:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)
+        )
+        if several
+        else alt.value("#1c7ed6")
+    )
+    tooltip = [
+        alt.Tooltip("attempt:N", title="attempt"),
+        alt.Tooltip("when:N", title="when"),
+        alt.Tooltip(f"{field}:Q", title=title, format=".1f" if trend == "fillers" else ".0f"),
+    ]
+    y = alt.Y(
+        f"{field}:Q", title=title, scale=alt.Scale(domain=[0, 4]) if trend == "star" else alt.Scale(zero=True)
+    )
+    layers = []
+    if band is not None:
+        layers.append(
+            alt.Chart(frame)
+            .mark_bar(color="#2f9e44", opacity=0.15)
+            .encode(x=x, y=f"{band[0]}:Q", y2=f"{band[1]}:Q")
+        )
+    layers.append(
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(x=x, y=y, color=color, detail="question:N", tooltip=tooltip)
+    )
+    layers.append(
+        alt.Chart(frame)
+        .transform_filter(alt.datum.best)
+        .mark_text(text="★", dy=-14, fontSize=20, color="#f08c00")
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    # fit-x: the height is the plot's own, so a legend of long questions does not squash it.
+    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return alt.layer(*layers).properties(height=200, title=title, autosize=autosize)
+
+
+_STATUS = {"analysed": "analysed", "failed": "analysis failed", "recorded": "not analysed"}
+
+
+def attempts_table(attempts: list[Attempt]) -> pd.DataFrame:
+    """Attempts (in the order given) as the History page lists them; the best one starred."""
+    top = best(points(attempts))
+    rows = []
+    for attempt in attempts:
+        p = point(attempt) if attempt.analysis is not None else None
+        rows.append(
+            {
+                "Best": "★" if top is not None and attempt.id == top.attempt_id else "",
+                "Attempt": f"#{attempt.id}",
+                "When": when(attempt.created_at),
+                "Length": clock(p.duration_s) if p else None,
+                "Against target": _against_target(p) if p else None,
+                "Fillers/min": round(p.fillers_per_minute, 1) if p else None,
+                "Words/min": round(p.words_per_minute) if p else None,
+                "STAR parts": _star_cell(p) if p else None,
+                "Status": _STATUS[attempt.status],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(_TABLE_COLUMNS))
+
+
+_TABLE_COLUMNS = (
+    "Best", "Attempt", "When", "Length", "Against target", "Fillers/min", "Words/min", "STAR parts", "Status",
+)  # fmt: skip
+
+
+def _star_cell(p: Point) -> str:
+    return f"{p.star_parts} of 4" if p.expects_example else f"{p.star_parts} of 4 (optional)"
+
+
+def _against_target(p: Point) -> str:
+    """Measured from the target itself, as the results page says it; "on target" inside the band."""
+    target = clock(p.target_s)
+    if p.in_target:
+        return f"on target ({target})"
+    side = "over" if p.duration_s > p.target_s else "under"
+    return f"{abs(p.duration_s - p.target_s):.0f} s {side} {target}"
+
+
+def sessions_table(sessions: list[Session], attempts: list[Attempt]) -> pd.DataFrame:
+    """One row per practice session: when, how many attempts, which questions."""
+    return pd.DataFrame(
+        [
+            {
+                "Session": session_period(session),
+                "Attempts": session.attempt_count,
+                "Questions": len({a.question for a in attempts if a.session_id == session.id}),
+            }
+            for session in sessions
+        ],
+        columns=["Session", "Attempts", "Questions"],
+    )
