@@ -24,7 +24,8 @@ def start_warm_up() -> threading.Thread:
     return thread
 
 
-st.set_page_config(page_title="Rehearse", page_icon=":material/mic:", layout="wide")
+# An emoji icon is drawn in the page; a ":material/...:" page icon is fetched from fonts.gstatic.com.
+st.set_page_config(page_title="Rehearse", page_icon="🎤", layout="wide")
 keep_widget_state()
 start_warm_up()
 page = st.navigation(

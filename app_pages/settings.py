@@ -7,12 +7,15 @@ from dataclasses import replace
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages.common import SETTINGS_KEY, analysis_options, open_store_or_stop
+from app_pages.common import CURRENT_ATTEMPT_KEY, SETTINGS_KEY, analysis_options, open_store_or_stop
 from rehearse.analysis import AnalysisOptions
 from rehearse.conciseness import ConcisenessOptions
-from rehearse.errors import RehearseError
+from rehearse.errors import RehearseError, StoreError
 from rehearse.pacing import PacingOptions
 from rehearse.transcribe import resolve_model_path
+
+CONFIRM_DELETE_KEY = "confirm_delete_all"
+DELETED_KEY = "deleted_attempts"
 
 
 def threshold(column: DeltaGenerator, label: str, value: float, *, minimum: float, maximum: float) -> float:
@@ -76,3 +79,26 @@ st.caption(
     f"Defaults: pace {PacingOptions.slow_below_wpm:g}–{PacingOptions.fast_above_wpm:g} words/min, "
     f"length {ConcisenessOptions.short_below_s:g}–{ConcisenessOptions.long_above_s:g} s."
 )
+
+st.markdown("#### Delete your data")
+st.caption("Removes every recording, transcript and analysis from this computer. This cannot be undone.")
+if DELETED_KEY in st.session_state:
+    st.success(f"Deleted {st.session_state.pop(DELETED_KEY)} attempts and their recordings.")
+if st.button("Delete all my recordings…", icon=":material/delete_forever:"):
+    st.session_state[CONFIRM_DELETE_KEY] = True
+if st.session_state.get(CONFIRM_DELETE_KEY):
+    count = len(store.list_attempts())
+    st.warning(f"Delete all {count} attempts and their recordings from {store.home}? This cannot be undone.")
+    confirm_column, cancel_column = st.columns(2)
+    if confirm_column.button("Yes, delete everything", type="primary"):
+        try:
+            st.session_state[DELETED_KEY] = store.delete_all()
+        except StoreError as error:
+            st.error(str(error))
+        else:
+            st.session_state.pop(CONFIRM_DELETE_KEY)
+            st.session_state.pop(CURRENT_ATTEMPT_KEY, None)
+            st.rerun()
+    if cancel_column.button("Cancel"):
+        st.session_state.pop(CONFIRM_DELETE_KEY)
+        st.rerun()

@@ -1,0 +1,136 @@
+"""Store integrity: a process killed with SIGKILL in the middle of its work leaves the history and the
+recordings consistent, and an attempt cut off mid-analysis can be retried from the app."""
+
+from __future__ import annotations
+
+import os
+import queue
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from rehearse.store import HOME_ENV, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+SAMPLE = ROOT / "sample_audio" / "strong_star.ogg"
+SAMPLE_QUESTION = "Tell me about a time you improved a process."
+START_S = 180  # the child imports Streamlit and loads the speech model on a shared machine
+ANALYSIS_TIMEOUT_S = 300
+
+# The app's own "Try a sample answer" path, in a child process that says when transcription starts.
+ANALYSE_IN_APP = """
+import sys
+from streamlit.testing.v1 import AppTest
+import rehearse.analysis
+
+transcribe = rehearse.analysis.transcribe
+
+def announce_then_transcribe(*args, **kwargs):
+    print("transcribing", flush=True)
+    return transcribe(*args, **kwargs)
+
+rehearse.analysis.transcribe = announce_then_transcribe
+app = AppTest.from_file(sys.argv[1], default_timeout=600)
+app.run()
+[button] = [button for button in app.button if button.label == "Try a sample answer"]
+button.click().run()
+print("finished", flush=True)
+"""
+
+# A save that dies right after the recording reached its final name, before the database commits.
+DIE_WHILE_SAVING = """
+import os, pathlib, signal, sys
+from rehearse.store import open_store
+
+rename = pathlib.Path.replace
+
+def rename_then_die(self, target):
+    rename(self, target)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+pathlib.Path.replace = rename_then_die
+open_store().save_recording("Why us?", b"the recording that was being saved", ".wav")
+"""
+
+
+def _child(script: str, home: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env={**os.environ, HOME_ENV: str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _wait_for_line(process: subprocess.Popen, wanted: str, timeout_s: float) -> None:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    deadline = time.monotonic() + timeout_s
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            if process.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        if line.strip() == wanted:
+            return
+    process.kill()
+    raise AssertionError(f"The child never printed {wanted!r}:\n" + "".join(seen))
+
+
+def _integrity(home: Path) -> str:
+    with sqlite3.connect(home / "rehearse.sqlite3") as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def test_analysis_killed_mid_transcription_leaves_a_retryable_attempt(rehearse_home: Path):
+    child = _child(ANALYSE_IN_APP, rehearse_home, str(APP))
+    _wait_for_line(child, "transcribing", START_S)
+    time.sleep(1.0)  # well inside Whisper's decoding, which takes several seconds here
+    child.kill()
+    assert child.wait(timeout=30) == -9
+
+    store = open_store(rehearse_home)
+    assert _integrity(rehearse_home) == "ok"
+    [attempt] = store.list_attempts()
+    assert (attempt.question, attempt.status, attempt.analysis) == (SAMPLE_QUESTION, "recorded", None)
+    assert store.audio_path(attempt.id).read_bytes() == SAMPLE.read_bytes()
+    assert [path.name for path in store.audio_dir.iterdir()] == [attempt.audio_file]
+
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.session_state["attempt_id"] = attempt.id
+    app.run()
+    assert "not been analysed yet" in app.warning[0].value
+    [retry] = [button for button in app.button if button.label == "Try the analysis again"]
+    retry.click().run(timeout=ANALYSIS_TIMEOUT_S)
+    assert not app.exception and not app.error
+    assert len(app.metric) == 4
+
+    [retried] = open_store(rehearse_home).list_attempts()
+    assert (retried.id, retried.status) == (attempt.id, "analysed")
+    assert "checklist" in retried.analysis["transcript"]["text"].lower()
+
+
+def test_save_killed_before_its_commit_leaves_no_half_attempt(rehearse_home: Path):
+    open_store(rehearse_home)
+    child = _child(DIE_WHILE_SAVING, rehearse_home)
+    assert child.wait(timeout=START_S) == -9
+
+    store = open_store(rehearse_home)
+    assert _integrity(rehearse_home) == "ok"
+    assert store.list_attempts() == []
+    # The next save takes the same attempt number and its file name, so nothing of the lost save is left.
+    attempt_id = store.save_recording("Why us?", b"the next recording", ".wav")
+    assert store.audio_path(attempt_id).read_bytes() == b"the next recording"
+    assert [path.name for path in store.audio_dir.iterdir()] == [store.get_attempt(attempt_id).audio_file]
