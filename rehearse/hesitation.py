@@ -44,6 +44,8 @@ class HesitationOptions:
     ``stretched_word_s_per_letter`` (seconds): a word at least this long per letter (and 0.4 s
     long) is taken to hide a hesitation.
     ``same_filler_within_s`` (seconds): a transcribed "um" this close to a stretch is that stretch.
+    ``misheard_below_probability``: a short word the recogniser was less sure of than this, lying over
+    a stretch, is taken to be the hesitation misheard.
     """
 
     enabled: bool = True
@@ -55,6 +57,7 @@ class HesitationOptions:
     max_word_overlap: float = 0.5
     stretched_word_s_per_letter: float = 0.2
     same_filler_within_s: float = 0.5
+    misheard_below_probability: float = 0.5
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -142,6 +145,9 @@ def add_hesitations(
         elif _unexplained(start, end, words, options):
             claimed.add(len(words))
             words.append(Word(text=HESITATION_TEXT, probability=0.0, **span))
+        elif (misheard := _misheard_word(start, end, words, options.misheard_below_probability)) is not None:
+            words[misheard] = Word(text=HESITATION_TEXT, probability=0.0, **span)
+            claimed.add(misheard)
     if not claimed:
         return transcript
     return replace(transcript, words=tuple(sorted(words, key=lambda word: (word.start, word.end))))
@@ -154,6 +160,20 @@ def _written_filler(
     for index, word in enumerate(words):
         near = start - within_s < word.end and word.start < end + within_s
         if near and index not in claimed and is_vocal_filler(word.text):
+            return index
+    return None
+
+
+def _misheard_word(start: float, end: float, words: list[Word], below_probability: float) -> int | None:
+    """Index of an unsure, short word that covers most of the stretch: a hesitation heard as a word.
+
+    Whisper turns an "uh" it will not write into the nearest short word ("Now", "Oh", "I"), with
+    low confidence; a held, steady sound under such a word is the hesitation, not the word.
+    """
+    for index, word in enumerate(words):
+        overlap = min(end, word.end) - max(start, word.start)
+        short = len(re.sub(r"[^a-z]", "", word.text.lower())) <= 3
+        if short and word.probability < below_probability and overlap >= 0.5 * (end - start):
             return index
     return None
 

@@ -109,3 +109,14 @@ def test_every_hesitation_is_added_not_only_the_first():
     )
     result = add_hesitations(audio, transcript)
     assert [w.text for w in result.words] == ["We", "uh", "did", "uh", "it."]
+
+
+def test_an_unsure_short_word_over_a_hesitation_is_the_hesitation_misheard():
+    audio = audio_of(babble(1.0), vowel(0.4), babble(1.0, seed=2))
+    unsure = Word(text="Now", start=0.95, end=1.4, probability=0.3)
+    transcript = Transcript(words=(word("We", 0.0, 0.9), unsure, word("did.", 1.45, 2.0)), duration_s=2.4)
+    assert [w.text for w in add_hesitations(audio, transcript).words] == ["We", "uh", "did."]
+    sure = Transcript(
+        words=(word("We", 0.0, 0.9), word("Now", 0.95, 1.4), word("did.", 1.45, 2.0)), duration_s=2.4
+    )
+    assert [w.text for w in add_hesitations(audio, sure).words] == ["We", "Now", "did."]
