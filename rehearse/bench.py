@@ -154,7 +154,7 @@ def speak_answer(path: Path, seconds: float) -> Path:
 def measure(path: Path, *, python_peak: bool = False, warm_up: bool = False) -> dict[str, object]:
     """Run in a fresh process: first and later analysis of ``path``, storing it, and the baseline.
 
-    ``warm_up`` first runs ``rehearse.delivery.warm_up()``, as the app does in the background at start-up.
+    ``warm_up`` first runs ``rehearse.analysis.warm_up()``, as the app does in the background at start-up.
     """
     started = time.perf_counter()
     import rehearse.analysis  # noqa: F401  (timed: the imports a fresh process pays before analysing)
@@ -188,7 +188,7 @@ def measure(path: Path, *, python_peak: bool = False, warm_up: bool = False) -> 
 
 
 def _warm_up_seconds() -> float:
-    from rehearse.delivery import warm_up
+    from rehearse.analysis import warm_up
 
     started = time.perf_counter()
     warm_up()
@@ -355,8 +355,8 @@ def answer_table(name: str, result: dict[str, object]) -> str:
 
 def warmed_line(name: str, result: dict[str, object]) -> str:
     return (
-        f"{name} again in a fresh process that first ran delivery.warm_up() ({float(result['warm_up_s']):.2f} s, "
-        f"as the app should at start-up): first analysis {float(result['first_s']) - float(result['later_s']):+.2f} s "
+        f"{name} again in a fresh process that first ran analysis.warm_up() ({float(result['warm_up_s']):.2f} s, "
+        f"as the app does at start-up): first analysis {float(result['first_s']) - float(result['later_s']):+.2f} s "
         "slower than a later one"
     )
 
