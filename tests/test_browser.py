@@ -6,19 +6,16 @@ Needs the system package ``chromium`` (never ``playwright install``); the test f
 from __future__ import annotations
 
 import os
-import queue
 import re
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from processes import PrintedLines, wait_for_health
 
 from rehearse.audio import load_audio
 from rehearse.record import write_wav
@@ -33,7 +30,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 SERVER_START_S = 60
 STEP_S = 60  # any one browser step; the shared CI machine can be slow
 ANALYSIS_S = 180
-_URL = re.compile(r"URL: (http://127\.0\.0\.1:\d+)")
+_URL = r"URL: (http://127\.0\.0\.1:\d+)"
 
 
 @pytest.fixture
@@ -60,12 +57,10 @@ def app_url(rehearse_home: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
-    lines: queue.Queue[str] = queue.Queue()
-    # A reader thread keeps draining the server's output so it never blocks on a full pipe.
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    printed = PrintedLines(process)
     try:
-        url = _wait_for_url(lines, process)
-        _wait_for_health(url)
+        url = printed.wait_for(_URL, timeout_s=SERVER_START_S).group(1)
+        wait_for_health(url, timeout_s=SERVER_START_S)
         yield url
     finally:
         process.terminate()
@@ -74,35 +69,6 @@ def app_url(rehearse_home: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
-
-
-def _wait_for_url(lines: queue.Queue[str], process: subprocess.Popen) -> str:
-    deadline = time.monotonic() + SERVER_START_S
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=1)
-        except queue.Empty:
-            if process.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        match = _URL.search(line)
-        if match:
-            return match.group(1)
-    raise AssertionError("The Streamlit server did not print its URL:\n" + "".join(seen))
-
-
-def _wait_for_health(url: str) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url}/_stcore/health never answered")
 
 
 def test_answer_recorded_in_chromium_is_analysed_and_saved(

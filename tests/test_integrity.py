@@ -4,14 +4,13 @@ recordings consistent, and an attempt cut off mid-analysis can be retried from t
 from __future__ import annotations
 
 import os
-import queue
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+from processes import PrintedLines
 from streamlit.testing.v1 import AppTest
 
 from rehearse.store import HOME_ENV, open_store
@@ -70,25 +69,6 @@ def _child(script: str, home: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_line(process: subprocess.Popen, wanted: str, timeout_s: float) -> None:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    deadline = time.monotonic() + timeout_s
-    seen = []
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=1)
-        except queue.Empty:
-            if process.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        if line.strip() == wanted:
-            return
-    process.kill()
-    raise AssertionError(f"The child never printed {wanted!r}:\n" + "".join(seen))
-
-
 def _integrity(home: Path) -> str:
     with sqlite3.connect(home / "rehearse.sqlite3") as connection:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
@@ -96,7 +76,7 @@ def _integrity(home: Path) -> str:
 
 def test_analysis_killed_mid_transcription_leaves_a_retryable_attempt(rehearse_home: Path):
     child = _child(ANALYSE_IN_APP, rehearse_home, str(APP))
-    _wait_for_line(child, "transcribing", START_S)
+    PrintedLines(child).wait_for(r"^transcribing$", timeout_s=START_S)
     time.sleep(1.0)  # well inside Whisper's decoding, which takes several seconds here
     child.kill()
     assert child.wait(timeout=30) == -9

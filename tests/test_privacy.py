@@ -13,7 +13,6 @@ import html
 import io
 import ipaddress
 import os
-import queue
 import re
 import shutil
 import signal
@@ -22,7 +21,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 import urllib.error
@@ -38,6 +36,7 @@ from pathlib import Path
 import pytest
 from network_guard import replacements
 from playwright.sync_api import expect, sync_playwright
+from processes import PrintedLines, wait_for_health
 from streamlit.testing.v1 import AppTest
 
 from rehearse.analysis import analyze_transcript
@@ -503,15 +502,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    lines: queue.Queue[str] = queue.Queue()
-    output: list[str] = []
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    printed = PrintedLines(process)
     server = None
     try:
-        port = _wait_for_port(lines, process, output)
+        port = int(printed.wait_for(r"URL: http://[^\s]+:(\d+)", timeout_s=SERVER_START_S).group(1))
         url = f"http://127.0.0.1:{port}"
-        _wait_for_health(url)
-        server = AppServer(sandbox, url, port, process, _traced_child(process.pid), output)
+        wait_for_health(url, timeout_s=SERVER_START_S)
+        server = AppServer(sandbox, url, port, process, _traced_child(process.pid), printed.seen)
         yield server
     finally:
         if server is not None:
@@ -519,34 +516,6 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         elif process.poll() is None:
             process.kill()
         process.wait(timeout=30)
-
-
-def _wait_for_port(lines: queue.Queue[str], process: subprocess.Popen, output: list[str]) -> int:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=1)
-        except queue.Empty:
-            if process.poll() is not None:
-                break
-            continue
-        output.append(line)
-        match = re.search(r"URL: http://[^\s]+:(\d+)", line)
-        if match:
-            return int(match.group(1))
-    raise AssertionError("The Streamlit server did not print its URL:\n" + "".join(output))
-
-
-def _wait_for_health(url: str) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url}/_stcore/health never answered")
 
 
 def _traced_child(strace_pid: int) -> int:

@@ -1,0 +1,51 @@
+"""Reading what a child process (the app server, an analysis) prints, with bounded waits."""
+
+from __future__ import annotations
+
+import queue
+import re
+import subprocess
+import threading
+import time
+import urllib.request
+
+
+class PrintedLines:
+    """Drains a child's stdout in a thread, so it never blocks on a full pipe; ``seen`` keeps every line."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.seen: list[str] = []
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(
+            target=lambda: [self._lines.put(line) for line in process.stdout], daemon=True
+        ).start()
+
+    def wait_for(self, pattern: str, *, timeout_s: float) -> re.Match[str]:
+        """The first printed line matching ``pattern``; AssertionError (with the output) when none comes."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                line = self._lines.get(timeout=1)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    break
+                continue
+            self.seen.append(line)
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise AssertionError(f"The child never printed {pattern!r}:\n" + "".join(self.seen))
+
+
+def wait_for_health(url: str, *, timeout_s: float = 60) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url}/_stcore/health never answered")
