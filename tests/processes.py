@@ -8,6 +8,9 @@ import subprocess
 import threading
 import time
 import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Browser, Playwright
 
 
 class PrintedLines:
@@ -49,3 +52,23 @@ def wait_for_health(url: str, *, timeout_s: float = 60) -> None:
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"{url}/_stcore/health never answered")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these Chromium reaches out to Google's services at start; the tests allow loopback only.
+QUIET_CHROMIUM_FLAGS = (
+    "--no-sandbox",  # the tests run as root
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+)
+
+
+def launch_chromium(playwright: Playwright, *flags: str) -> Browser:
+    """Debian's Chromium (never a downloaded one), quiet on the network, with ``flags`` added."""
+    assert CHROMIUM.is_file(), "Debian's Chromium is needed for this test: apt-get install chromium"
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), timeout=60_000, args=[*QUIET_CHROMIUM_FLAGS, *flags]
+    )

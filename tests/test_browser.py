@@ -15,14 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from processes import PrintedLines, wait_for_health
+from processes import PrintedLines, launch_chromium, wait_for_health
 
 from rehearse.audio import load_audio
 from rehearse.record import write_wav
 from rehearse.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = ROOT / "sample_audio" / "strong_star.ogg"
 SAMPLE_QUESTION = "Tell me about a time you improved a process."
 SCRIPT_WORDS = ("refund", "checklist", "finance", "supplier", "invoices")
@@ -74,24 +73,14 @@ def app_url(rehearse_home: Path) -> Iterator[str]:
 def test_answer_recorded_in_chromium_is_analysed_and_saved(
     app_url: str, microphone_wav: tuple[Path, float], rehearse_home: Path
 ):
-    assert CHROMIUM.is_file(), "Debian's Chromium is needed for this test: apt-get install chromium"
     wav, seconds = microphone_wav
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            timeout=60_000,
-            args=[
-                "--no-sandbox",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={wav}%noloop",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-gpu",
-            ],
+        browser = launch_chromium(
+            playwright,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop",
         )
         try:
             context = browser.new_context(

@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from network_guard import replacements
 from playwright.sync_api import expect, sync_playwright
-from processes import PrintedLines, wait_for_health
+from processes import PrintedLines, launch_chromium, wait_for_health
 from streamlit.testing.v1 import AppTest
 
 from rehearse.analysis import analyze_transcript
@@ -61,7 +61,6 @@ CONFIG = ROOT / ".streamlit" / "config.toml"
 SAMPLE = ROOT / "sample_audio" / "strong_star.ogg"
 SAMPLE_QUESTION = "Tell me about a time you improved a process."
 SCRIPT_WORDS = ("checklist", "finance", "customers")
-CHROMIUM = Path("/usr/bin/chromium")
 STRACE = shutil.which("strace")
 # Port 9 (discard) has no listener here: a client that obeys the proxy settings fails at once.
 CLOSED_PORT_PROXY = "http://127.0.0.1:9"
@@ -596,20 +595,10 @@ def test_app_server_refuses_an_upload_without_the_xsrf_token(app_server: AppServ
 
 
 def test_browser_shows_hostile_text_as_text_and_analyses_without_other_hosts(app_server: AppServer):
-    assert CHROMIUM.is_file(), "Debian's Chromium is needed for this test: apt-get install chromium"
     requests: list[str] = []
     dialogs: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            timeout=60_000,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-gpu",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2400})
             page.set_default_timeout(STEP_S * 1000)
