@@ -33,8 +33,8 @@ from rehearse.history import (
     sessions_table,
     trend_chart,
     trend_frame,
-    when,
 )
+from rehearse.results_view import when
 from rehearse.store import Attempt, Store
 
 ALL_QUESTIONS = "All questions"

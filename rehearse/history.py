@@ -22,7 +22,7 @@ import pandas as pd
 
 from rehearse.errors import ParameterError
 from rehearse.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
-from rehearse.results_view import STAR_LABELS, headlines, star_rows
+from rehearse.results_view import STAR_LABELS, headlines, star_rows, when
 from rehearse.store import Attempt, Session
 from rehearse.tips import clock
 
@@ -167,11 +167,6 @@ _METRICS = (
 )
 # Decimal places each unit is shown with; differences smaller than that are not called better or worse.
 _DECIMALS = {"per_minute": 1, "wpm": 0, "seconds": 0, "count": 0}
-
-
-def when(created_at: str) -> str:
-    """An attempt's time in this computer's time zone, the way a candidate reads a date."""
-    return datetime.fromisoformat(created_at).astimezone().strftime("%a %d %b %Y, %H:%M")
 
 
 def local_date(created_at: str) -> date:

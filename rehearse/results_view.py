@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import datetime
 
 import altair as alt
 import pandas as pd
@@ -335,8 +336,12 @@ def attempt_heading_html(attempt: Attempt, *, previous_id: int | None) -> str:
         if previous_id is not None
         else "First analysed attempt at this question: the next one will show your progress."
     )
-    when = attempt.created_at.replace("T", " ")[:16]
     return (
         f"<p style='margin:0'><strong>{html.escape(attempt.question)}</strong></p>"
-        f"<p style='margin:0;color:#6c757d;font-size:0.9rem'>Attempt #{attempt.id} · {when} UTC · {comparison}</p>"
+        f"<p style='margin:0;color:#6c757d;font-size:0.9rem'>Attempt #{attempt.id} · {when(attempt.created_at)} · {comparison}</p>"
     )
+
+
+def when(created_at: str) -> str:
+    """An attempt's time in this computer's time zone, the way a candidate reads a date."""
+    return datetime.fromisoformat(created_at).astimezone().strftime("%a %d %b %Y, %H:%M")
