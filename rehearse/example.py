@@ -48,6 +48,10 @@ _STATE_VERBS = frozenset(
     {"be", "have", "need", "want", "think", "feel", "know", "believe", "seem", "like", "love", "hope", "guess",
      "mean", "say", "wish", "get", "become", "remember", "happen", "ask", "tell", "expect", "suppose", "try"}
 )  # fmt: skip
+# Verbs that report a memory or an opinion of a past event without making it a habit.
+_REPORTING_VERBS = frozenset(
+    {"remember", "recall", "think", "guess", "say", "mean", "feel", "believe", "know"}
+)
 # Verbs and phrases of outcome: change, completion, recognition, learning.
 _RESULT_LEMMAS = frozenset(
     {"result", "outcome", "reduce", "increase", "improve", "save", "cut", "grow", "drop", "fall", "rise",
@@ -112,6 +116,7 @@ def analyze_example(transcript: Transcript, *, options: ExampleOptions | None = 
     quantified: list[str] = []
     specifics: list[str] = []
     all_sentences = list(doc.sents)
+    told_numbers = False
     for index, sentence in enumerate(all_sentences):
         parts = _star_parts(sentence, closing=index >= len(all_sentences) * 2 / 3)
         for part in STAR_PARTS:
@@ -120,6 +125,8 @@ def analyze_example(transcript: Transcript, *, options: ExampleOptions | None = 
         for entity in sentence.ents:
             if entity.label_ in _NUMBER_ENTITIES and any(token.like_num for token in entity):
                 quantified.append(entity.text)
+                # "Every morning I spend ten minutes": a number in a routine is not a measured outcome.
+                told_numbers = told_numbers or _is_past(sentence)
             elif entity.label_ in _NAMED_ENTITIES:
                 specifics.append(entity.text)
     star = {part: evidence[part] is not None for part in STAR_PARTS}
@@ -128,7 +135,7 @@ def analyze_example(transcript: Transcript, *, options: ExampleOptions | None = 
         "i": sum(1 for token in lowered if token in _FIRST_PERSON_SINGULAR),
         "we": sum(1 for token in lowered if token in _FIRST_PERSON_PLURAL),
     }
-    present = star["action"] and (star["result"] or bool(quantified)) and (star["situation"] or star["task"])
+    present = star["action"] and (star["result"] or told_numbers) and (star["situation"] or star["task"])
     return ExampleResult(
         present=present,
         star=star,
@@ -144,7 +151,7 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
     """STAR parts one sentence shows; ``closing`` says it is in the last third of the answer."""
     tokens = list(sentence)  # type: ignore[call-overload]
     lemmas = {token.lemma_.lower() for token in tokens}
-    past = any("Past" in token.morph.get("Tense") for token in tokens if token.pos_ in ("VERB", "AUX"))
+    past = _is_past(tokens)
     own_actions = [
         token
         for token in tokens
@@ -153,6 +160,7 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         and "Past" in token.morph.get("Tense")
         and token.dep_ in ("ROOT", "conj", "advcl", "ccomp")
         and _subject(token) in ("i", "we")
+        and _told_as_past(token)
     ]
     return {
         "situation": past and bool(lemmas & _SETTING_LEMMAS) and not (lemmas & {"result", "outcome"}),
@@ -160,6 +168,26 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         "action": bool(own_actions),
         "result": past and (_is_outcome_sentence(tokens) or (closing and _tells_a_change(tokens))),
     }
+
+
+def _is_past(tokens: object) -> bool:
+    return any("Past" in token.morph.get("Tense") for token in tokens if token.pos_ in ("VERB", "AUX"))  # type: ignore[attr-defined]
+
+
+def _told_as_past(verb: object) -> bool:
+    """Whether no clause above the verb frames it as habit or hypothesis.
+
+    "I write down why I chose", "I would like to think I have improved": the past verb sits inside a
+    present-tense or modal clause, so it tells a routine or a wish, not an event. Reporting a memory
+    ("I remember we rebuilt it", "I think we shipped it") still tells the event.
+    """
+    while verb.dep_ in ("advcl", "ccomp", "conj", "xcomp") and verb.head is not verb:  # type: ignore[attr-defined]
+        verb = verb.head  # type: ignore[attr-defined]
+        modal = any(child.tag_ == "MD" for child in verb.children)  # type: ignore[attr-defined]
+        present = "Pres" in verb.morph.get("Tense") and verb.lemma_.lower() not in _REPORTING_VERBS  # type: ignore[attr-defined]
+        if modal or present:
+            return False
+    return True
 
 
 def _subject(verb: object) -> str | None:
@@ -191,5 +219,6 @@ def _is_outcome_sentence(tokens: list) -> bool:
         token.lemma_.lower() in _RESULT_LEMMAS
         and token.tag_ in ("VBD", "VBN")
         and token.dep_ not in ("xcomp", "amod", "acl")
+        and _told_as_past(token)
         for token in tokens
     )

@@ -4,9 +4,11 @@ Whisper is trained on cleaned-up transcripts and drops most hesitations, even wh
 them. A filled pause has an acoustic signature that words lack (Goto, Itou and Hayamizu, "A
 real-time filled pause detection system for spontaneous speech recognition", Eurospeech 1999): a
 voiced sound held for a fifth of a second or more with almost no change in pitch or in the spectral
-envelope, whereas in words the articulators move all the time. We find such stretches, then keep
-those that no recognised word explains: ones that fall between words, or inside a word stretched
-far beyond its spoken length (Whisper's timestamps often swallow the hesitation next to a word).
+envelope, whereas in words the articulators move all the time. We find such stretches (judged over a
+0.3 s window, so that a frame or two of jitter does not split one), then keep those that no
+recognised word explains: ones that fall between words, or inside a word that lasts far longer than
+this speaker needs for a word of its length, or under a word the recogniser itself doubted
+(Whisper's timestamps often swallow the hesitation next to a word).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.fft import dct
-from scipy.ndimage import median_filter
+from scipy.ndimage import median_filter, uniform_filter1d
 
 from rehearse.audio import SAMPLE_RATE, Audio
 from rehearse.fillers import is_vocal_filler
@@ -35,29 +37,38 @@ HESITATION_TEXT = "uh"
 class HesitationOptions:
     """Settings of the acoustic filled-pause detector.
 
-    ``min_duration_s`` (seconds): shortest steady voiced stretch taken as a hesitation.
+    ``min_duration_s`` (seconds): shortest steady voiced stretch taken as a hesitation, and the
+    least of it that must lie outside recognised words.
+    ``window_s`` (seconds) and ``min_steady_share`` (0-1): a stretch is where at least this share
+    of the frames within a window of this length around each frame is steady.
     ``level_below_peak_db`` (dB): how far under the answer's loud level (90th percentile) it may be.
     ``min_periodicity`` (0-1): normalised autocorrelation a voiced frame needs.
     ``max_spectral_change``: largest mean frame-to-frame change of the cepstrum (MFCC 1-12, dB).
     ``max_pitch_change_semitones`` (semitones per 10 ms): largest smoothed pitch movement.
     ``max_word_overlap``: share of the stretch that recognised words may cover.
-    ``stretched_word_s_per_letter`` (seconds): a word at least this long per letter (and 0.4 s
-    long) is taken to hide a hesitation.
-    ``same_filler_within_s`` (seconds): a transcribed "um" this close to a stretch is that stretch.
+    ``stretched_word_factor``: a word this many times longer than the speaker's usual time for its
+    letters (and at least 0.4 s long) is taken to hide a hesitation.
+    ``same_filler_within_s`` (seconds): a transcribed "um" this close to a stretch, or next to it
+    with no other word between, is that stretch.
     ``misheard_below_probability``: a short word the recogniser was less sure of than this, lying over
     a stretch, is taken to be the hesitation misheard.
+    ``unsure_below_probability``: a word of any length this unsure, lying over a stretch, does not
+    explain it: the hesitation is added next to it.
     """
 
     enabled: bool = True
-    min_duration_s: float = 0.15
+    min_duration_s: float = 0.1
+    window_s: float = 0.3
+    min_steady_share: float = 0.5
     level_below_peak_db: float = 12.0
     min_periodicity: float = 0.45
     max_spectral_change: float = 9.0
     max_pitch_change_semitones: float = 0.15
     max_word_overlap: float = 0.5
-    stretched_word_s_per_letter: float = 0.2
+    stretched_word_factor: float = 2.5
     same_filler_within_s: float = 0.5
     misheard_below_probability: float = 0.5
+    unsure_below_probability: float = 0.2
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -76,11 +87,12 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
     cepstrum = np.empty((count, 12), dtype=np.float32)
     shortest, longest = audio.sample_rate // 400, audio.sample_rate // 60  # 60-400 Hz voices
     mel_filters = _mel_filters(audio.sample_rate)
+    window_autocorrelation = _window_autocorrelation()
     # Spectra are computed a chunk at a time so memory stays flat however long the answer is.
     for first in range(0, count, _CHUNK_FRAMES):
         chunk = slice(first, first + _CHUNK_FRAMES)
         block = frames[chunk]
-        power = np.abs(np.fft.rfft(block * np.hanning(_WINDOW), n=_FFT)) ** 2
+        power = np.abs(np.fft.rfft(block * _hann(), n=_FFT)) ** 2
         level_db[chunk] = 10 * np.log10(np.mean(block**2, axis=1) + 1e-12)
         autocorrelation = np.fft.irfft(power, n=_FFT)[:, :_WINDOW]
         autocorrelation /= autocorrelation[:, :1] + 1e-12
@@ -92,7 +104,9 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
         curvature = before - 2 * peak + after
         offset = np.where(curvature < 0, 0.5 * (before - after) / np.where(curvature < 0, curvature, -1), 0.0)
         lags[chunk] = best + np.clip(offset, -0.5, 0.5)
-        periodicity[chunk] = peak
+        # Dividing by the window's own autocorrelation undoes its taper (Boersma 1993), which would
+        # otherwise make a low voice, whose period is a large share of the window, look less periodic.
+        periodicity[chunk] = peak / window_autocorrelation[best]
         mel_db = 10 * np.log10(power @ mel_filters.T + 1e-10)
         cepstrum[chunk] = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
 
@@ -115,8 +129,23 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
 
 
 def steady_voiced_stretches(audio: Audio, *, options: HesitationOptions) -> list[tuple[float, float]]:
-    """Stretches (start, end in seconds) of loud, voiced sound with steady pitch and spectrum."""
-    return _long_runs(_steady_frames(audio, options), options.min_duration_s)
+    """Stretches (start, end in seconds) of loud, voiced sound with steady pitch and spectrum.
+
+    Each stretch runs from its first steady frame to its last, so unsteady onsets are left out.
+    """
+    steady = _steady_frames(audio, options)
+    window = max(1, round(options.window_s * SAMPLE_RATE / _HOP))
+    mostly_steady = (
+        uniform_filter1d(steady.astype(np.float32), window, mode="constant") >= options.min_steady_share
+    )
+    stretches = []
+    for first, last in _runs(mostly_steady):
+        inside = np.flatnonzero(steady[first:last])
+        if inside.size:
+            stretches.append((first + int(inside[0]), first + int(inside[-1]) + 1))
+    frame_s = _HOP / SAMPLE_RATE
+    min_frames = round(options.min_duration_s / frame_s)
+    return [(a * frame_s, b * frame_s) for a, b in stretches if b - a >= min_frames]
 
 
 def add_hesitations(
@@ -125,43 +154,59 @@ def add_hesitations(
     """Return ``transcript`` with a vocal filler word for every hesitation the recogniser missed.
 
     A hesitation the recogniser did write down keeps its word but takes the acoustic span: Whisper
-    tends to stamp a filler a few tenths of a second after it was said.
+    tends to stamp a filler some way after it was said, often past the word it hid in.
     """
     options = options or HesitationOptions()
     if not options.enabled or not transcript.words:
         return transcript
     words = list(transcript.words)
-    claimed: set[int] = set()
     # An answer may open with "um" well before its first word, but nothing after its last word counts.
-    last_word_end = words[-1].end
-    for start, end in steady_voiced_stretches(audio, options=options):
-        if start > last_word_end + 0.5:
-            continue
+    stretches = [
+        (start, end)
+        for start, end in steady_voiced_stretches(audio, options=options)
+        if start <= words[-1].end + 0.5
+    ]
+    written = _pair_written_fillers(stretches, words, options.same_filler_within_s)
+    seconds_per_letter = _typical_seconds_per_letter(words)
+    changed = bool(written)
+    for index, (start, end) in enumerate(stretches):
         span = {"start": round(float(start), 3), "end": round(float(end), 3)}
-        written = _written_filler(start, end, words, options.same_filler_within_s, claimed)
-        if written is not None:
-            words[written] = replace(words[written], **span)
-            claimed.add(written)
-        elif _unexplained(start, end, words, options):
-            claimed.add(len(words))
+        if index in written:
+            words[written[index]] = replace(words[written[index]], **span)
+        elif _unexplained(start, end, words, seconds_per_letter, options):
             words.append(Word(text=HESITATION_TEXT, probability=0.0, **span))
+            changed = True
         elif (misheard := _misheard_word(start, end, words, options.misheard_below_probability)) is not None:
             words[misheard] = Word(text=HESITATION_TEXT, probability=0.0, **span)
-            claimed.add(misheard)
-    if not claimed:
+            changed = True
+    if not changed:
         return transcript
     return replace(transcript, words=tuple(sorted(words, key=lambda word: (word.start, word.end))))
 
 
-def _written_filler(
-    start: float, end: float, words: list[Word], within_s: float, claimed: set[int]
-) -> int | None:
-    """Index of a transcribed vocal filler stamped near the stretch and not yet matched to another one."""
-    for index, word in enumerate(words):
-        near = start - within_s < word.end and word.start < end + within_s
-        if near and index not in claimed and is_vocal_filler(word.text):
-            return index
-    return None
+def _pair_written_fillers(
+    stretches: list[tuple[float, float]], words: list[Word], within_s: float
+) -> dict[int, int]:
+    """Stretch index -> index of the transcribed vocal filler that stands for it, closest pairs first.
+
+    A filler belongs to a stretch it lies within ``within_s`` of, or one it is next to in the word
+    sequence (no other word starts between them), however far Whisper moved it.
+    """
+    candidates = []
+    for stretch_index, (start, end) in enumerate(stretches):
+        for word_index, word in enumerate(words):
+            if not is_vocal_filler(word.text):
+                continue
+            distance = max(0.0, word.start - end, start - word.end)
+            between = (min(end, word.start), max(start, word.end))
+            adjacent = not any(between[0] < other.start < between[1] for other in words if other is not word)
+            if distance < within_s or adjacent:
+                candidates.append((distance, stretch_index, word_index))
+    paired: dict[int, int] = {}
+    for _, stretch_index, word_index in sorted(candidates):
+        if stretch_index not in paired and word_index not in paired.values():
+            paired[stretch_index] = word_index
+    return paired
 
 
 def _misheard_word(start: float, end: float, words: list[Word], below_probability: float) -> int | None:
@@ -172,24 +217,61 @@ def _misheard_word(start: float, end: float, words: list[Word], below_probabilit
     """
     for index, word in enumerate(words):
         overlap = min(end, word.end) - max(start, word.start)
-        short = len(re.sub(r"[^a-z]", "", word.text.lower())) <= 3
+        letters = _letters(word.text)
+        short = 0 < letters <= 3 and word.text.strip(" ,.!?;:'\"-").isalpha()
         if short and word.probability < below_probability and overlap >= 0.5 * (end - start):
             return index
     return None
 
 
-def _unexplained(start: float, end: float, words: list[Word], options: HesitationOptions) -> bool:
+def _unexplained(
+    start: float, end: float, words: list[Word], seconds_per_letter: float, options: HesitationOptions
+) -> bool:
     overlapping = [word for word in words if word.start < end and word.end > start]
     covered = sum(min(end, word.end) - max(start, word.start) for word in overlapping)
-    if covered < options.max_word_overlap * (end - start):
+    # The part outside the words must itself be long enough to be a hesitation: a word's held last
+    # sound often runs a little past the end Whisper stamped on it.
+    uncovered = end - start - covered
+    if covered < options.max_word_overlap * (end - start) and uncovered >= options.min_duration_s:
         return True
-    return any(_is_stretched(word, options.stretched_word_s_per_letter) for word in overlapping)
+    return any(
+        _is_stretched(word, seconds_per_letter, options)
+        or word.probability < options.unsure_below_probability
+        for word in overlapping
+    )
 
 
-def _is_stretched(word: Word, seconds_per_letter: float) -> bool:
-    letters = max(1, len(re.sub(r"[^a-z]", "", word.text.lower())))
+def _is_stretched(word: Word, seconds_per_letter: float, options: HesitationOptions) -> bool:
+    """Whether the word lasts far longer than this speaker takes for a word of its length."""
     duration = word.end - word.start
-    return duration >= 0.4 and duration / letters >= seconds_per_letter
+    letters = _letters(word.text)
+    # A number written in digits ("10") has no letters to measure its spoken length by.
+    return (
+        letters > 0
+        and duration >= 0.4
+        and duration >= options.stretched_word_factor * letters * seconds_per_letter
+    )
+
+
+def _typical_seconds_per_letter(words: list[Word]) -> float:
+    """The speaker's median time per written letter: a rough, rate-independent word-length unit."""
+    rates = [(word.end - word.start) / _letters(word.text) for word in words if _letters(word.text) >= 2]
+    return float(np.median(rates)) if rates else 0.08
+
+
+def _letters(text: str) -> int:
+    return len(re.sub(r"[^a-z]", "", text.lower()))
+
+
+@lru_cache(maxsize=1)
+def _hann() -> np.ndarray:
+    return np.hanning(_WINDOW)
+
+
+@lru_cache(maxsize=1)
+def _window_autocorrelation() -> np.ndarray:
+    autocorrelation = np.fft.irfft(np.abs(np.fft.rfft(_hann(), n=_FFT)) ** 2, n=_FFT)[:_WINDOW]
+    return autocorrelation / autocorrelation[0]
 
 
 @lru_cache(maxsize=2)

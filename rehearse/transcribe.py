@@ -38,8 +38,9 @@ class TranscribeOptions:
 
     model_path: str = ""
     initial_prompt: str = VERBATIM_PROMPT
-    # Greedy decoding: as accurate as beam search on answers measured here, and about twice as fast.
-    beam_size: int = 1
+    # Beam search, as plain Whisper does: greedy decoding was twice as fast but made a quarter more
+    # word errors on real speech (0.039 against 0.029 on the Asterisk clips of the evaluation).
+    beam_size: int = 5
     vad_threshold: float = 0.5
     speech_pad_s: float = 0.2
     min_word_probability: float = 0.05

@@ -1,10 +1,14 @@
-"""Synthesise the labelled answers: the evaluation set (eval/set/) and the product's samples (sample_audio/).
+"""Synthesise the labelled answers: the evaluation set (eval/set/), the product's samples (sample_audio/)
+and the held-out set (eval/heldout/).
 
 Dev tooling only: it imports piper (GPL-3), which nothing in ``rehearse/`` may import.
 
-    .venv/bin/python scripts/make_audio.py [eval|samples|all] [--only ID ...]
+    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|all] [--only ID ...]
 
-Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``): a YAML list of answers, each
+"all" means eval and samples only: the held-out set, never used for tuning, is made only when named.
+
+Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``, ``eval/heldout.yaml``): a YAML list of
+answers, each
 
     id: ops_handover            file name of the audio and labels
     question: Tell me about ... the interview question answered
@@ -70,6 +74,7 @@ _MIN_PAUSE_S = 0.15
 _SETS = {
     "eval": (ROOT / "eval" / "answers.yaml", ROOT / "eval" / "set", "24k"),
     "samples": (ROOT / "sample_audio" / "samples.yaml", ROOT / "sample_audio", "32k"),
+    "heldout": (ROOT / "eval" / "heldout.yaml", ROOT / "eval" / "heldout", "24k"),
 }
 
 
@@ -342,7 +347,13 @@ def make(which: str, only: set[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("which", choices=("eval", "samples", "all"), nargs="?", default="all")
+    parser.add_argument(
+        "which",
+        choices=("eval", "samples", "heldout", "all"),
+        nargs="?",
+        default="all",
+        help="the set to make (default: all, which is eval and samples, never heldout)",
+    )
     parser.add_argument("--only", nargs="*", default=[], help="ids to regenerate (default: all)")
     args = parser.parse_args()
     for which in ("eval", "samples") if args.which == "all" else (args.which,):

@@ -70,3 +70,36 @@ def test_hesitations_are_left_out_of_the_evidence():
         transcript_from_text("Um, two years ago our biggest client, uh, threatened to leave.")
     )
     assert result.evidence["situation"] == "two years ago our biggest client, threatened to leave."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would like to think I have improved on that since my last review.",
+        "I write down why I chose what I chose, so I can check later whether my reasons held up.",
+    ],
+    ids=["a wish", "a routine"],
+)
+def test_a_past_verb_inside_a_wish_or_a_routine_is_not_an_action_or_a_result(text: str):
+    result = analyze_example(transcript_from_text(text))
+    assert not result.star["action"] and not result.star["result"]
+
+
+def test_remembering_a_past_event_still_tells_it():
+    result = analyze_example(
+        transcript_from_text("I remember we launched the new billing system that spring.")
+    )
+    assert result.star["action"]
+
+
+def test_numbers_in_a_routine_do_not_make_a_story_of_it():
+    routine = (
+        "In my last job when deadlines clashed I talked to my manager. "
+        "Every morning I spend ten minutes on my list and pick the three jobs that matter most."
+    )
+    story = (
+        "In my last job when deadlines clashed I talked to my manager. "
+        "That week we closed the books in three days instead of ten."
+    )
+    assert analyze_example(transcript_from_text(routine)).present is False
+    assert analyze_example(transcript_from_text(story)).present is True

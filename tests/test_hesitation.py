@@ -39,6 +39,15 @@ def word(text: str, start: float, end: float) -> Word:
     return Word(text=text, start=start, end=end, probability=0.9)
 
 
+def test_a_steady_stretch_survives_a_brief_wobble():
+    wobble = vowel(0.03, pitch_hz=150, glide_to_hz=90)
+    audio = audio_of(
+        np.zeros(RATE // 2, np.float32), vowel(0.2), wobble, vowel(0.2), np.zeros(RATE // 2, np.float32)
+    )
+    (stretch,) = steady_voiced_stretches(audio, options=HesitationOptions())
+    assert stretch[0] < 0.7 < 0.73 < stretch[1]
+
+
 def test_a_held_vowel_is_a_steady_stretch():
     audio = audio_of(np.zeros(RATE // 2, np.float32), vowel(0.5), np.zeros(RATE // 2, np.float32))
     (stretch,) = steady_voiced_stretches(audio, options=HesitationOptions())
@@ -80,6 +89,35 @@ def test_a_transcribed_hesitation_is_not_added_twice_but_takes_the_acoustic_span
     assert result.words[1].end == pytest.approx(1.4, abs=0.06)
 
 
+def test_a_transcribed_hesitation_stamped_a_word_late_is_matched_to_its_sound():
+    audio = audio_of(babble(1.0), vowel(0.4), babble(1.2, seed=2))
+    # Whisper swallowed the "um" into "shift" and wrote it down after the word, 0.8 s late.
+    transcript = Transcript(
+        words=(word("the", 0.0, 0.3), word("shift.", 0.35, 1.9), word("Um,", 2.2, 2.2), word("I", 2.3, 2.6)),
+        duration_s=2.6,
+    )
+    result = add_hesitations(audio, transcript)
+    assert [w.text for w in result.words] == ["the", "shift.", "Um,", "I"]
+    assert result.words[2].start == pytest.approx(1.0, abs=0.06)
+
+
+def test_each_transcribed_hesitation_goes_to_the_nearest_sound():
+    audio = audio_of(babble(1.0), vowel(0.4), babble(0.6, seed=2), vowel(0.4), babble(1.0, seed=3))
+    # The recogniser wrote only the second hesitation; the first one must still be added.
+    transcript = Transcript(
+        words=(
+            word("We", 0.0, 0.9),
+            word("did", 1.45, 1.95),
+            word("uh,", 2.05, 2.35),
+            word("it.", 2.45, 3.3),
+        ),
+        duration_s=3.4,
+    )
+    result = add_hesitations(audio, transcript)
+    assert [w.text for w in result.words] == ["We", "uh", "did", "uh,", "it."]
+    assert [w.start for w in result.words if w.text.startswith("uh")] == pytest.approx([1.0, 2.0], abs=0.12)
+
+
 def test_a_normal_word_over_the_stretch_explains_it():
     audio = audio_of(babble(1.0), vowel(0.3), babble(1.0, seed=2))
     transcript = Transcript(
@@ -88,12 +126,57 @@ def test_a_normal_word_over_the_stretch_explains_it():
     assert add_hesitations(audio, transcript) == transcript
 
 
-def test_a_stretched_short_word_hides_a_hesitation():
+def test_a_word_stretched_far_beyond_the_speakers_pace_hides_a_hesitation():
     audio = audio_of(babble(1.0), vowel(0.5), babble(1.0, seed=2))
     transcript = Transcript(
-        words=(word("We", 0.0, 0.9), word("I", 0.95, 1.55), word("did.", 1.6, 2.0)), duration_s=2.5
+        words=(
+            word("So", 0.0, 0.2),
+            word("we", 0.25, 0.4),
+            word("fixed", 0.45, 0.8),
+            word("I", 0.95, 1.55),
+            word("did.", 1.6, 1.85),
+        ),
+        duration_s=2.5,
     )
-    assert [w.text for w in add_hesitations(audio, transcript).words] == ["We", "I", "uh", "did."]
+    assert [w.text for w in add_hesitations(audio, transcript).words] == [
+        "So",
+        "we",
+        "fixed",
+        "I",
+        "uh",
+        "did.",
+    ]
+
+
+def test_a_slow_speakers_long_word_is_not_taken_for_a_hesitation():
+    # Nearly the same "I" as above, from a speaker who takes that long over every short word.
+    audio = audio_of(babble(1.0), vowel(0.5), babble(1.0, seed=2))
+    transcript = Transcript(
+        words=(word("So", 0.0, 0.5), word("we", 0.5, 0.95), word("I", 0.95, 1.5), word("did.", 1.5, 2.2)),
+        duration_s=2.5,
+    )
+    assert add_hesitations(audio, transcript) == transcript
+
+
+def test_a_very_unsure_word_over_a_hesitation_keeps_the_word_and_gains_the_filler():
+    audio = audio_of(babble(1.0), vowel(0.5), babble(1.0, seed=2))
+    unsure = Word(text="trying", start=0.95, end=1.55, probability=0.1)
+    transcript = Transcript(words=(word("We", 0.0, 0.9), unsure, word("it.", 1.6, 2.0)), duration_s=2.5)
+    assert [w.text for w in add_hesitations(audio, transcript).words] == ["We", "trying", "uh", "it."]
+
+
+def test_a_number_is_never_taken_for_a_misheard_hesitation():
+    audio = audio_of(babble(1.0), vowel(0.4), babble(1.0, seed=2))
+    unsure = Word(text="10", start=0.95, end=1.4, probability=0.3)
+    transcript = Transcript(words=(word("top", 0.6, 0.9), unsure, word("first.", 1.45, 2.0)), duration_s=2.4)
+    assert [w.text for w in add_hesitations(audio, transcript).words] == ["top", "10", "first."]
+
+
+def test_a_words_held_end_just_past_its_stamp_is_not_a_hesitation():
+    audio = audio_of(babble(1.0), vowel(0.3), np.zeros(RATE // 2, np.float32))
+    # Whisper ends the word 0.05 s before its last, held sound does.
+    transcript = Transcript(words=(word("We", 0.0, 0.5), word("agreed.", 0.55, 1.25)), duration_s=1.8)
+    assert add_hesitations(audio, transcript) == transcript
 
 
 def test_can_be_switched_off():
