@@ -14,12 +14,11 @@ import numpy as np
 
 from rehearse.audio import SAMPLE_RATE, Audio
 from rehearse.errors import NoSpeechError, ParameterError
+from rehearse.text import sentences
 from rehearse.transcript import Transcript, Word
 
 HOP_S = 0.02
 _HOP = int(HOP_S * SAMPLE_RATE)
-_SENTENCE_END = (".", "?", "!")
-_CLOSING = "\"')]”’"
 # Windows and sentences with less speech than this give levels too noisy to compare.
 _MIN_WINDOW_SPEECH_S = 0.3
 _MIN_BODY_WORDS = 2
@@ -459,20 +458,6 @@ def _falls_steadily(windows: tuple[Window, ...]) -> bool:
     return first > middle > last
 
 
-def _sentences(words: tuple[Word, ...]) -> list[tuple[Word, ...]]:
-    sentences: list[tuple[Word, ...]] = []
-    current: list[Word] = []
-    for word in words:
-        current.append(word)
-        text = word.text.rstrip(_CLOSING)
-        if text.endswith(_SENTENCE_END) and not text.endswith(".."):
-            sentences.append(tuple(current))
-            current = []
-    if current:
-        sentences.append(tuple(current))
-    return sentences
-
-
 def _sentence_endings(
     level: np.ndarray, words: tuple[Word, ...], options: DeliveryOptions
 ) -> tuple[SentenceEnding, ...]:
@@ -483,7 +468,7 @@ def _sentence_endings(
     sentence a few tenths of a second into the silence after it.
     """
     endings: list[SentenceEnding] = []
-    for sentence in _sentences(words):
+    for sentence in sentences(words):
         start, end = sentence[0].start, sentence[-1].end
         peaks = [_peak_db(level, word.start, word.end) for word in sentence]
         if sum(peak is not None for peak in peaks) <= _MIN_BODY_WORDS:

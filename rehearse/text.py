@@ -7,8 +7,8 @@ import re
 from rehearse.transcript import Word
 
 _EDGE_PUNCTUATION = re.compile(r"^[^\w']+|[^\w']+$")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*$")
-_CLAUSE_BREAK = re.compile(r"[,;:—–-]+[\"')\]]*$")
+_CLOSING = "\"')]”’"
+_CLAUSE_BREAK = re.compile(rf"(?:[,;:—–-]+|\.{{2,}}|…)[{re.escape(_CLOSING)}]*$")
 
 
 def normalize(text: str) -> str:
@@ -17,7 +17,10 @@ def normalize(text: str) -> str:
 
 
 def ends_sentence(word: Word) -> bool:
-    return bool(_SENTENCE_END.search(word.text))
+    """True at ".", "!" or "?"; an ellipsis is only a break: Whisper writes one where the speaker
+    trails into a hesitation mid-thought ("it... Umm... I")."""
+    text = word.text.rstrip(_CLOSING)
+    return text.endswith((".", "!", "?")) and not text.endswith("..")
 
 
 def ends_clause(word: Word) -> bool:

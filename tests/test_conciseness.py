@@ -46,3 +46,12 @@ def test_vocal_fillers_do_not_count_as_words():
 def test_bad_options_are_refused(settings):
     with pytest.raises(ParameterError):
         ConcisenessOptions(**settings)
+
+
+def test_an_ellipsis_is_a_hesitation_inside_a_sentence_not_its_end():
+    # Whisper writes "..." where the speaker trails into a hesitation and then carries on.
+    result = analyze_conciseness(transcript_from_text("So we were going to... Umm... move it. It works now."))
+    assert result.sentence_count == 2
+    assert result.longest_sentence.startswith("So we were going to...") and result.longest_sentence.endswith(
+        "move it."
+    )
