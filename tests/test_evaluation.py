@@ -261,13 +261,22 @@ def test_ci_subset_meets_the_targets() -> None:
 
 def test_real_speech_is_transcribed_no_worse_than_by_plain_whisper() -> None:
     """Real recorded speech (Debian's Asterisk prompts, fetched with apt-get download): the engine's
-    prompt, speech filter and hesitation detector must not cost words against plain tiny.en."""
+    prompt, speech filter and hesitation detector must not cost words against plain tiny.en, nor
+    find hesitations in speech that has none."""
     real = evaluate_real()
     assert real["clips"] >= 8
     assert not real_speech_failures(real), real
 
 
-def test_a_worse_real_speech_word_error_rate_is_a_failure() -> None:
-    assert real_speech_failures({"engine_wer": 0.03, "plain_whisper_wer": 0.03}) == []
-    (failure,) = real_speech_failures({"engine_wer": 0.04, "plain_whisper_wer": 0.03})
+def test_more_word_errors_or_invented_fillers_on_real_speech_are_failures() -> None:
+    assert (
+        real_speech_failures({"engine_wer": 0.03, "plain_whisper_wer": 0.03, "vocal_fillers_found": 1}) == []
+    )
+    (failure,) = real_speech_failures(
+        {"engine_wer": 0.04, "plain_whisper_wer": 0.03, "vocal_fillers_found": 0}
+    )
     assert failure.startswith("real-speech word error rate: 0.040")
+    (failure,) = real_speech_failures(
+        {"engine_wer": 0.03, "plain_whisper_wer": 0.03, "vocal_fillers_found": 3}
+    )
+    assert failure.startswith("vocal fillers found in filler-free real speech: 3")
