@@ -43,10 +43,11 @@ _TASK_PATTERN = re.compile(
     r"|\bit was (up to me|up to us|my job|on me)\b"
     r"|\b(in charge of|responsible for|charged with)\b"
 )
-# Verbs that do not describe something the candidate did.
+# Verbs of being, wanting, thinking and perceiving: they do not describe something the candidate did.
 _STATE_VERBS = frozenset(
     {"be", "have", "need", "want", "think", "feel", "know", "believe", "seem", "like", "love", "hope", "guess",
-     "mean", "say", "wish", "get", "become", "remember", "happen", "ask", "tell", "expect", "suppose", "try"}
+     "mean", "say", "wish", "get", "become", "remember", "happen", "ask", "tell", "expect", "suppose", "try",
+     "realise", "realize", "understand", "enjoy", "prefer", "wonder"}
 )  # fmt: skip
 # Verbs that report a memory or an opinion of a past event without making it a habit.
 _REPORTING_VERBS = frozenset(
@@ -160,7 +161,9 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         and "Past" in token.morph.get("Tense")
         and token.dep_ in ("ROOT", "conj", "advcl", "ccomp")
         and _subject(token) in ("i", "we")
-        and _told_as_past(token)
+        # "I have learned a lot" sums up experience; an action is an event.
+        and not _present_perfect(token)
+        and not _in_habit_or_wish(token)
     ]
     return {
         "situation": past and bool(lemmas & _SETTING_LEMMAS) and not (lemmas & {"result", "outcome"}),
@@ -171,23 +174,37 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
 
 
 def _is_past(tokens: object) -> bool:
-    return any("Past" in token.morph.get("Tense") for token in tokens if token.pos_ in ("VERB", "AUX"))  # type: ignore[attr-defined]
+    return any(
+        "Past" in token.morph.get("Tense") and not _in_habit_or_wish(token)
+        for token in tokens  # type: ignore[attr-defined]
+        if token.pos_ in ("VERB", "AUX")
+    )
 
 
-def _told_as_past(verb: object) -> bool:
-    """Whether no clause above the verb frames it as habit or hypothesis.
+def _in_habit_or_wish(verb: object) -> bool:
+    """Whether a clause above the verb frames it as habit or hypothesis.
 
-    "I write down why I chose", "I would like to think I have improved": the past verb sits inside a
+    "I write down why I chose", "I would like to think I improved": the past verb sits inside a
     present-tense or modal clause, so it tells a routine or a wish, not an event. Reporting a memory
-    ("I remember we rebuilt it", "I think we shipped it") still tells the event.
+    ("I remember we launched it", "I think we shipped it") still tells the event.
     """
     while verb.dep_ in ("advcl", "ccomp", "conj", "xcomp") and verb.head is not verb:  # type: ignore[attr-defined]
+        # A coordinated clause ("it sounds simple, but I have not made it since") is a sibling, not a
+        # frame: only the clause it hangs from can frame it.
+        embedded = verb.dep_ != "conj"  # type: ignore[attr-defined]
         verb = verb.head  # type: ignore[attr-defined]
         modal = any(child.tag_ == "MD" for child in verb.children)  # type: ignore[attr-defined]
         present = "Pres" in verb.morph.get("Tense") and verb.lemma_.lower() not in _REPORTING_VERBS  # type: ignore[attr-defined]
-        if modal or present:
-            return False
-    return True
+        if embedded and (modal or present):
+            return True
+    return False
+
+
+def _present_perfect(verb: object) -> bool:
+    return any(
+        child.dep_ == "aux" and child.lemma_.lower() == "have" and "Pres" in child.morph.get("Tense")
+        for child in verb.children  # type: ignore[attr-defined]
+    )
 
 
 def _subject(verb: object) -> str | None:
@@ -219,6 +236,6 @@ def _is_outcome_sentence(tokens: list) -> bool:
         token.lemma_.lower() in _RESULT_LEMMAS
         and token.tag_ in ("VBD", "VBN")
         and token.dep_ not in ("xcomp", "amod", "acl")
-        and _told_as_past(token)
+        and not _in_habit_or_wish(token)
         for token in tokens
     )

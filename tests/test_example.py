@@ -103,3 +103,23 @@ def test_numbers_in_a_routine_do_not_make_a_story_of_it():
     )
     assert analyze_example(transcript_from_text(routine)).present is False
     assert analyze_example(transcript_from_text(story)).present is True
+
+
+def test_realising_something_is_not_an_action():
+    result = analyze_example(
+        transcript_from_text("After ten years in hospitality I realised that I enjoy systems most.")
+    )
+    assert not result.star["action"]
+    assert not result.present
+
+
+def test_summing_up_experience_in_the_present_perfect_is_not_an_action():
+    result = analyze_example(transcript_from_text("I have worked with many teams in my current role."))
+    assert not result.star["action"]
+
+
+def test_a_result_next_to_a_present_clause_is_still_a_result():
+    result = analyze_example(
+        transcript_from_text("It sounds simple, but we cut the errors by half in six weeks.")
+    )
+    assert result.star["result"]
