@@ -123,3 +123,14 @@ def test_a_result_next_to_a_present_clause_is_still_a_result():
         transcript_from_text("It sounds simple, but we cut the errors by half in six weeks.")
     )
     assert result.star["result"]
+
+
+def test_a_result_run_on_into_a_present_clause_is_still_a_result():
+    # Whisper often joins sentences with a comma; the parser then hangs the result from the next clause.
+    result = analyze_example(
+        transcript_from_text(
+            "Within six weeks the average time dropped from 11 days to two, "
+            "finance now uses the same checklist for invoices."
+        )
+    )
+    assert result.star["result"]
