@@ -190,8 +190,8 @@ def _in_habit_or_wish(verb: object) -> bool:
     """
     while verb.dep_ in ("advcl", "ccomp", "conj", "xcomp") and verb.head is not verb:  # type: ignore[attr-defined]
         # A coordinated clause ("it sounds simple, but I have not made it since") is a sibling, not a
-        # frame; a clause said before the one it hangs from ("we shipped it, I think", or a run-on
-        # transcript "time dropped, finance now uses it") was told first, so it is not framed either.
+        # frame; a clause said before the one it hangs from (a run-on transcript "time dropped,
+        # finance now uses it") was told first, so it is not framed either.
         embedded = verb.dep_ != "conj" and not (verb.dep_ == "ccomp" and verb.i < verb.head.i)  # type: ignore[attr-defined]
         verb = verb.head  # type: ignore[attr-defined]
         modal = any(child.tag_ == "MD" for child in verb.children)  # type: ignore[attr-defined]
