@@ -1,0 +1,48 @@
+import json
+
+from transcripts import transcript_from_text
+
+from rehearse import accuracy
+from rehearse.accuracy import MeasuredAccuracy, filler_accuracy_note, measured_accuracy, save_accuracy
+from rehearse.analysis import analyze_transcript
+from rehearse.evaluation import HELDOUT_DIR, load_labels
+from rehearse.report import format_report
+from rehearse.results_view import headlines
+
+ANSWER = "Um so I think teamwork is like really important. You know I always try to uh listen to people."
+
+
+def test_the_shipped_measurement_is_the_held_out_one():
+    # The product quotes the figure for answers nobody tuned on, not the flattering main-set one.
+    shipped = measured_accuracy()
+    assert shipped is not None
+    assert shipped.answers == len(load_labels("all", HELDOUT_DIR))
+    assert 0.0 < shipped.vocal_recall <= 1.0 and 0.0 < shipped.lexical_recall <= 1.0
+
+
+def test_the_note_quotes_the_measured_recall():
+    shipped = measured_accuracy()
+    note = filler_accuracy_note()
+    assert f"{shipped.vocal_recall:.0%} of spoken" in note
+    assert f"{shipped.lexical_recall:.0%} of filler" in note
+    assert f"measured on {shipped.answers} labelled answers" in note
+
+
+def test_an_unmeasured_detector_is_called_an_estimate(monkeypatch):
+    monkeypatch.setattr(accuracy, "measured_accuracy", lambda: None)
+    assert "estimate" in filler_accuracy_note()
+
+
+def test_report_app_and_json_show_the_note_next_to_the_filler_count():
+    analysis = analyze_transcript(transcript_from_text(ANSWER))
+    note = filler_accuracy_note()
+    assert note in format_report(analysis).split("  Pace ")[0]
+    filler_headline = headlines(analysis.to_dict(), target_seconds=90.0, previous=None)[0]
+    assert filler_headline.label == "Fillers per minute" and note in filler_headline.note
+    assert analysis.to_dict()["fillers"]["detector_accuracy"] == measured_accuracy().to_dict()
+
+
+def test_saved_accuracy_reads_back(tmp_path):
+    measured = MeasuredAccuracy(0.8, 0.9, 0.85, 0.95, 12, 7.2, "2026-11-26")
+    path = save_accuracy(measured, tmp_path / "accuracy.json")
+    assert MeasuredAccuracy(**json.loads(path.read_text(encoding="utf-8"))) == measured
