@@ -113,13 +113,14 @@ def analyze_fillers(transcript: Transcript, *, options: FillerOptions | None = N
             items.append(Filler(text=text, kind="lexical", start=span[0].start, end=span[-1].end))
             skip_until = index + length - 1
     spoken_words = sum(1 for word in words if not is_vocal_filler(word.text))
-    speaking_minutes = (words[-1].end - words[0].start) / 60 if words else 0.0
+    span_s = transcript.speech_span_s
     vocal_count = sum(1 for item in items if item.kind == "vocal")
     return FillerResult(
         count=len(items),
         vocal_count=vocal_count,
         lexical_count=len(items) - vocal_count,
-        per_minute=round(len(items) / speaking_minutes, 2) if speaking_minutes > 0 else 0.0,
+        # Under a microsecond the timings are degenerate, not speech, and a rate over them overflows.
+        per_minute=round(60 * len(items) / span_s, 2) if span_s > 1e-6 else 0.0,
         per_100_words=round(100 * len(items) / spoken_words, 2) if spoken_words else 0.0,
         items=tuple(items),
         options=options,

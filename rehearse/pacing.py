@@ -78,7 +78,7 @@ def analyze_pacing(transcript: Transcript, *, options: PacingOptions | None = No
     counted = [word for word in words if not is_vocal_filler(word.text)]
     if not words or not counted:
         return PacingResult(0.0, 0.0, 0.0, (), 0, (), 0.0, "slow", options)
-    span_s = max(words[-1].end - words[0].start, 1e-6)
+    span_s = max(transcript.speech_span_s, 1e-6)
     pauses = tuple(
         Pause(
             start=round(start, 3),

@@ -35,3 +35,8 @@ class Transcript:
     @property
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
+
+    @property
+    def speech_span_s(self) -> float:
+        """Seconds from the first word's start to the last word's end; 0 without words."""
+        return self.words[-1].end - self.words[0].start if self.words else 0.0

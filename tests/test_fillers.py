@@ -1,7 +1,10 @@
+import math
+
 import pytest
 from transcripts import transcript_from_text
 
 from rehearse.fillers import FillerOptions, analyze_fillers, is_vocal_filler
+from rehearse.transcript import Transcript, Word
 
 
 def filler_texts(text: str, **kwargs) -> list[str]:
@@ -100,3 +103,10 @@ def test_lexical_fillers_can_be_switched_off():
 def test_empty_transcript_has_no_fillers():
     result = analyze_fillers(transcript_from_text(""))
     assert result.count == 0 and result.per_minute == 0.0 and result.per_100_words == 0.0
+
+
+def test_a_filler_with_a_vanishing_span_has_a_finite_rate():
+    # Found by the fuzz test: a rate over a subnormal span overflowed to infinity, which JSON refuses.
+    transcript = Transcript(words=(Word("UM", 0.0, 2.2250738585072014e-308, 0.0),), duration_s=0.0)
+    result = analyze_fillers(transcript)
+    assert result.count == 1 and math.isfinite(result.per_minute)
