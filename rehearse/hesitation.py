@@ -290,13 +290,6 @@ def _smooth(values: np.ndarray, width: int) -> np.ndarray:
     return np.convolve(values, np.ones(width) / width, mode="same")
 
 
-def _long_runs(mask: np.ndarray, min_seconds: float) -> list[tuple[float, float]]:
-    """(start, end) in seconds of each run of True frames lasting at least ``min_seconds``."""
-    frame_s = _HOP / SAMPLE_RATE
-    min_frames = round(min_seconds / frame_s)
-    return [(float(a * frame_s), float(b * frame_s)) for a, b in _runs(mask) if b - a >= min_frames]
-
-
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) frame indices of each run of True values."""
     edges = np.diff(np.r_[0, mask.astype(np.int8), 0])

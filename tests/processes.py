@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 
 class PrintedLines:
@@ -72,3 +72,16 @@ def launch_chromium(playwright: Playwright, *flags: str) -> Browser:
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), timeout=60_000, args=[*QUIET_CHROMIUM_FLAGS, *flags]
     )
+
+
+def wait_for_app_idle(page: Page, *, timeout_s: float = 60) -> None:
+    """Wait until the page is connected and its script run has finished.
+
+    A button clicked while Streamlit is still running the script can be lost (the run that ends
+    resets the button), so tests wait for the app to be idle before they click, as Streamlit's own
+    end-to-end tests do.
+    """
+    idle = page.locator(
+        "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
+    )
+    expect(idle).to_be_attached(timeout=timeout_s * 1000)

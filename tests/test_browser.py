@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from processes import PrintedLines, launch_chromium, wait_for_health
+from processes import PrintedLines, launch_chromium, wait_for_app_idle, wait_for_health
 
 from rehearse.audio import load_audio
 from rehearse.record import write_wav
@@ -90,11 +90,13 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
             page.set_default_timeout(STEP_S * 1000)
             expect.set_options(timeout=STEP_S * 1000)
             page.goto(app_url)
+            wait_for_app_idle(page)
 
             page.get_by_text("My own question").click()
             page.get_by_label("Type the question you want to rehearse").fill(SAMPLE_QUESTION)
             page.get_by_role("heading", name="2. Answer it aloud").click()  # leaving the box submits it
             expect(page.get_by_text("Tell one specific story")).to_be_visible()
+            wait_for_app_idle(page)
 
             recorder = page.get_by_test_id("stAudioInput")
             recorder.get_by_role("button", name="Record").click()
@@ -104,6 +106,7 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
 
             analyze = page.get_by_role("button", name="Analyze my answer")
             expect(analyze).to_be_enabled()
+            wait_for_app_idle(page)
             analyze.click()
             expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
             expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
@@ -124,6 +127,7 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
             page.get_by_role("link", name="History").click()
             expect(page.get_by_role("heading", name="History")).to_be_visible()
             expect(page.get_by_text("One analysed attempt so far")).to_be_visible()
+            wait_for_app_idle(page)
             page.get_by_text("Attempts", exact=True).click()
             opened = page.get_by_role("combobox", name="Open an attempt")
             expect(opened).to_have_value(re.compile(rf"^#1 · .* · {re.escape(SAMPLE_QUESTION)}$"))

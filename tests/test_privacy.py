@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from network_guard import replacements
 from playwright.sync_api import expect, sync_playwright
-from processes import PrintedLines, launch_chromium, wait_for_health
+from processes import PrintedLines, launch_chromium, wait_for_app_idle, wait_for_health
 from streamlit.testing.v1 import AppTest
 
 from rehearse.analysis import analyze_transcript
@@ -607,6 +607,7 @@ def test_browser_shows_hostile_text_as_text_and_analyses_without_other_hosts(app
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
             page.goto(f"{app_server.url}/history")
+            wait_for_app_idle(page)
             page.get_by_role("radio", name="Attempts", exact=True).click()
             expect(page.get_by_text("Your results")).to_be_visible()
             expect(page.get_by_text(SCRIPT_TAG).first).to_be_visible()
@@ -617,6 +618,7 @@ def test_browser_shows_hostile_text_as_text_and_analyses_without_other_hosts(app
             assert not page.evaluate("[...document.scripts].some((s) => s.textContent.includes('alert(1)'))")
 
             page.goto(app_server.url)
+            wait_for_app_idle(page)
             page.get_by_text("No microphone at hand? Try a sample answer").click()
             page.get_by_role("button", name="Try a sample answer").click()
             results, failure = page.get_by_text("Your results"), page.get_by_test_id("stAlertContentError")
