@@ -17,7 +17,10 @@ ACCURACY_FILE = Path(__file__).resolve().parent / "accuracy.json"
 
 @dataclass(frozen=True)
 class MeasuredAccuracy:
-    """Filler detection measured on ``answers`` labelled answers (``audio_minutes`` of audio), as fractions."""
+    """Filler detection measured on ``answers`` labelled answers (``audio_minutes`` of audio), as fractions.
+
+    ``labelled_set`` names the set (``python -m rehearse.evaluation --set``) it was measured on.
+    """
 
     vocal_recall: float
     vocal_precision: float
@@ -26,6 +29,7 @@ class MeasuredAccuracy:
     answers: int
     audio_minutes: float
     measured_on: str  # ISO date
+    labelled_set: str
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

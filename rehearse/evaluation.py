@@ -1,10 +1,11 @@
-"""Measure the engine on labelled answers: ``python -m rehearse.evaluation [--set main|heldout]
+"""Measure the engine on labelled answers: ``python -m rehearse.evaluation [--set main|heldout|fresh]
 [--subset ci|all] [--real] [--json] [--save-accuracy]``.
 
 The evaluation set (``eval/set/``: Ogg/Opus audio with a JSON label file each) is synthesised by
 ``scripts/make_audio.py`` from marked-up scripts, so every filler, pause and word is known exactly.
 ``--set heldout`` uses ``eval/heldout/`` instead: answers and voices kept out of all tuning, to see
-how the numbers hold on speech the thresholds were not chosen for.
+how the numbers hold on speech the thresholds were not chosen for. ``--set fresh`` uses
+``eval/fresh/``: answers written later by people who never saw the detectors' rules, measured once.
 Each answer is analysed by the real engine and compared with its labels:
 
 - word error rate of the transcript against the script, vocal fillers left out on both sides;
@@ -54,7 +55,12 @@ EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 SET_DIR = EVAL_DIR / "set"
 # Answers written after the detectors were tuned, in voices the tuning never heard.
 HELDOUT_DIR = EVAL_DIR / "heldout"
-SETS = {"main": SET_DIR, "heldout": HELDOUT_DIR}
+# Answers written blind to the rules (not even the wording of the other sets) and measured once.
+FRESH_DIR = EVAL_DIR / "fresh"
+SETS = {"main": SET_DIR, "heldout": HELDOUT_DIR, "fresh": FRESH_DIR}
+# The newest set, measured before any rule was changed because of it: the only one whose filler
+# figures the product may quote, since the others flatter rules chosen while looking at them.
+BLIND_SET = "fresh"
 CACHE_DIR = EVAL_DIR / "cache"
 STAR_PARTS = ("situation", "task", "action", "result")
 FILLER_TOLERANCE_S = 0.3
@@ -593,7 +599,7 @@ def _print_report(report: Report, failures: list[str]) -> None:
     print("targets: all met" if not failures else "targets missed:\n  " + "\n  ".join(failures))
 
 
-def measured_from(report: Report) -> MeasuredAccuracy:
+def measured_from(report: Report, *, labelled_set: str) -> MeasuredAccuracy:
     vocal, lexical = report.total("vocal"), report.total("lexical")
     return MeasuredAccuracy(
         vocal_recall=round(vocal.recall, 3),
@@ -603,6 +609,7 @@ def measured_from(report: Report) -> MeasuredAccuracy:
         answers=len(report.answers),
         audio_minutes=round(report.audio_minutes, 1),
         measured_on=datetime.date.today().isoformat(),
+        labelled_set=labelled_set,
     )
 
 
@@ -620,6 +627,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="store the filler precision and recall where the report and the app quote them",
     )
     args = parser.parse_args(argv)
+    if args.save_accuracy and args.set != BLIND_SET:
+        parser.error(f"--save-accuracy quotes answers nobody tuned on: use it with --set {BLIND_SET}")
     try:
         report = evaluate(
             args.subset,
@@ -632,7 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     failures = failed_targets(report) + (real_speech_failures(real) if real else [])
     if args.save_accuracy:
-        save_accuracy(measured_from(report))
+        save_accuracy(measured_from(report, labelled_set=args.set))
     if args.json:
         print(json.dumps(report.to_dict() | {"real": real, "failed_targets": failures}, indent=1))
     else:

@@ -1,14 +1,14 @@
 """Synthesise the labelled answers: the evaluation set (eval/set/), the product's samples (sample_audio/)
-and the held-out set (eval/heldout/).
+and the held-out sets (eval/heldout/, eval/fresh/).
 
 Dev tooling only: it imports piper (GPL-3), which nothing in ``rehearse/`` may import.
 
-    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|all] [--only ID ...]
+    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|all] [--only ID ...]
 
-"all" means eval and samples only: the held-out set, never used for tuning, is made only when named.
+"all" means eval and samples only: the held-out sets, never used for tuning, are made only when named.
 
-Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``, ``eval/heldout.yaml``): a YAML list of
-answers, each
+Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``, ``eval/heldout.yaml``, ``eval/fresh.yaml``):
+a YAML list of answers, each
 
     id: ops_handover            file name of the audio and labels
     question: Tell me about ... the interview question answered
@@ -75,6 +75,7 @@ _SETS = {
     "eval": (ROOT / "eval" / "answers.yaml", ROOT / "eval" / "set", "24k"),
     "samples": (ROOT / "sample_audio" / "samples.yaml", ROOT / "sample_audio", "32k"),
     "heldout": (ROOT / "eval" / "heldout.yaml", ROOT / "eval" / "heldout", "24k"),
+    "fresh": (ROOT / "eval" / "fresh.yaml", ROOT / "eval" / "fresh", "24k"),
 }
 
 
@@ -349,10 +350,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "which",
-        choices=("eval", "samples", "heldout", "all"),
+        choices=("eval", "samples", "heldout", "fresh", "all"),
         nargs="?",
         default="all",
-        help="the set to make (default: all, which is eval and samples, never heldout)",
+        help="the set to make (default: all, which is eval and samples, never heldout or fresh)",
     )
     parser.add_argument("--only", nargs="*", default=[], help="ids to regenerate (default: all)")
     args = parser.parse_args()

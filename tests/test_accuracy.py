@@ -1,22 +1,31 @@
 import json
 
+import pytest
 from transcripts import transcript_from_text
 
 from rehearse import accuracy
-from rehearse.accuracy import MeasuredAccuracy, filler_accuracy_note, measured_accuracy, save_accuracy
+from rehearse.accuracy import (
+    ACCURACY_FILE,
+    MeasuredAccuracy,
+    filler_accuracy_note,
+    measured_accuracy,
+    save_accuracy,
+)
 from rehearse.analysis import analyze_transcript
-from rehearse.evaluation import HELDOUT_DIR, load_labels
+from rehearse.evaluation import BLIND_SET, SETS, load_labels
+from rehearse.evaluation import main as evaluation_main
 from rehearse.report import format_report
 from rehearse.results_view import headlines
 
 ANSWER = "Um so I think teamwork is like really important. You know I always try to uh listen to people."
 
 
-def test_the_shipped_measurement_is_the_held_out_one():
+def test_the_shipped_measurement_is_the_blind_one():
     # The product quotes the figure for answers nobody tuned on, not the flattering main-set one.
     shipped = measured_accuracy()
     assert shipped is not None
-    assert shipped.answers == len(load_labels("all", HELDOUT_DIR))
+    assert shipped.labelled_set == BLIND_SET
+    assert shipped.answers == len(load_labels("all", SETS[BLIND_SET]))
     assert 0.0 < shipped.vocal_recall <= 1.0 and 0.0 < shipped.lexical_recall <= 1.0
 
 
@@ -43,6 +52,15 @@ def test_report_app_and_json_show_the_note_next_to_the_filler_count():
 
 
 def test_saved_accuracy_reads_back(tmp_path):
-    measured = MeasuredAccuracy(0.8, 0.9, 0.85, 0.95, 12, 7.2, "2026-11-26")
+    measured = MeasuredAccuracy(0.8, 0.9, 0.85, 0.95, 12, 7.2, "2026-11-26", "heldout")
     path = save_accuracy(measured, tmp_path / "accuracy.json")
     assert MeasuredAccuracy(**json.loads(path.read_text(encoding="utf-8"))) == measured
+
+
+def test_only_the_blind_set_may_be_saved_as_the_quoted_figure(capsys):
+    before = ACCURACY_FILE.read_bytes()
+    with pytest.raises(SystemExit) as refused:
+        evaluation_main(["--set", "main", "--save-accuracy"])
+    assert refused.value.code == 2
+    assert f"--set {BLIND_SET}" in capsys.readouterr().err
+    assert ACCURACY_FILE.read_bytes() == before

@@ -4,8 +4,10 @@ from pathlib import Path
 import pytest
 
 from rehearse.evaluation import (
+    FRESH_DIR,
     HELDOUT_DIR,
     SET_DIR,
+    SETS,
     AnswerResult,
     Report,
     Score,
@@ -215,14 +217,18 @@ def test_load_labels_rejects_an_unknown_subset() -> None:
         load_labels("most")
 
 
-def test_heldout_set_is_new_answers_in_new_voices() -> None:
-    main, heldout = load_labels("all"), load_labels("all", HELDOUT_DIR)
+@pytest.mark.parametrize("folder", [HELDOUT_DIR, FRESH_DIR], ids=["heldout", "fresh"])
+def test_heldout_sets_are_new_answers_in_new_voices(folder: Path) -> None:
+    heldout = load_labels("all", folder)
+    earlier = [label for other in SETS.values() if other != folder for label in load_labels("all", other)]
     assert len(heldout) >= 10
-    assert not {label["id"] for label in main} & {label["id"] for label in heldout}
-    main_espeak = {label["voice"] for label in main if label["voice"].startswith("espeak:")}
+    assert not {label["id"] for label in earlier} & {label["id"] for label in heldout}
+    earlier_espeak = {label["voice"] for label in earlier if label["voice"].startswith("espeak:")}
     heldout_espeak = {label["voice"] for label in heldout if label["voice"].startswith("espeak:")}
-    assert heldout_espeak and not heldout_espeak & main_espeak
-    assert not {label["text"] for label in main} & {label["text"] for label in heldout}
+    assert heldout_espeak and not heldout_espeak & earlier_espeak
+    assert not {label["text"] for label in earlier} & {label["text"] for label in heldout}
+    for label in heldout:
+        assert (folder / f"{label['id']}.ogg").is_file()
 
 
 def test_evaluation_set_is_large_and_varied_enough() -> None:
