@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from rehearse.errors import ModelError
 from rehearse.fillers import is_vocal_filler
@@ -49,6 +50,11 @@ _STATE_VERBS = frozenset(
      "mean", "say", "wish", "get", "become", "remember", "happen", "ask", "tell", "expect", "suppose", "try",
      "realise", "realize", "understand", "enjoy", "prefer", "wonder"}
 )  # fmt: skip
+# Words that make a past sentence a habit rather than one event.
+_HABIT_ADVERBS = frozenset({"usually", "always", "often", "normally", "generally", "typically", "whenever"})
+_REPEATED_TIMES = frozenset(
+    {"morning", "day", "evening", "night", "week", "weekend", "month", "quarter", "year", "time", "shift"}
+)
 # Verbs that report a memory or an opinion of a past event without making it a habit.
 _REPORTING_VERBS = frozenset(
     {"remember", "recall", "think", "guess", "say", "mean", "feel", "believe", "know"}
@@ -165,19 +171,38 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         and not _present_perfect(token)
         and not _in_habit_or_wish(token)
     ]
+    habitual = _is_habitual(tokens)
     return {
-        "situation": past and bool(lemmas & _SETTING_LEMMAS) and not (lemmas & {"result", "outcome"}),
+        "situation": not habitual
+        and _is_past(tokens, simple=True)
+        and (bool(lemmas & _SETTING_LEMMAS) or any(token.ent_type_ in ("DATE", "TIME") for token in tokens))
+        and not _is_outcome_sentence(tokens),
         "task": bool(_TASK_PATTERN.search(sentence.text.lower())),  # type: ignore[attr-defined]
-        "action": bool(own_actions),
+        "action": bool(own_actions) and not habitual,
         "result": past and (_is_outcome_sentence(tokens) or (closing and _tells_a_change(tokens))),
     }
 
 
-def _is_past(tokens: object) -> bool:
+def _is_past(tokens: object, *, simple: bool = False) -> bool:
+    """Whether a clause is told in the past; ``simple`` asks for the simple past of a scene.
+
+    A result may be told in the present perfect ("I have not made that mistake since"), a scene
+    is not: a participle in "I've worked in schools for years" or "when it is needed" sums up or
+    describes the present, so only a finite past verb ("we were", "it broke") sets a scene.
+    """
     return any(
-        "Past" in token.morph.get("Tense") and not _in_habit_or_wish(token)
+        (token.tag_ == "VBD" if simple else "Past" in token.morph.get("Tense"))
+        and not _in_habit_or_wish(token)
         for token in tokens  # type: ignore[attr-defined]
         if token.pos_ in ("VERB", "AUX")
+    )
+
+
+def _is_habitual(tokens: list) -> bool:
+    """Whether the sentence tells what used to happen again and again ("every morning I lost things")."""
+    lowered = [token.lower_ for token in tokens]
+    return any(word in _HABIT_ADVERBS for word in lowered) or any(
+        word in ("every", "each") and following in _REPEATED_TIMES for word, following in pairwise(lowered)
     )
 
 

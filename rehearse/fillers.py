@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from rehearse.text import ends_clause, normalize
+from rehearse.text import ends_clause, ends_sentence, normalize
 from rehearse.transcript import Transcript, Word
 
 # Spelling varies with length ("ummm", "uhh"), so vocal fillers are matched by shape, not by a word list.
@@ -52,6 +52,8 @@ _COMMON_VERBS = frozenset(
      "give", "found", "find", "spent", "spend", "built", "build", "wrote", "write", "sent", "send", "ran", "run"}
 )  # fmt: skip
 ALWAYS_FILLERS = frozenset({"basically", "actually", "literally"})
+# How Whisper writes a hedge said quickly ("it's kinda hard").
+_CONTRACTED_HEDGES = frozenset({"kinda", "sorta"})
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,17 @@ def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: f
     if current == "like":
         return 1 if _is_filler_like(words, index, previous, pause_break_s) else 0
     if current in ("kind", "sort") and following == "of" and not ends_clause(words[index]):
-        return 2 if _is_hedge_kind_of(words, index, previous) else 0
-    if current == "you" and following == "know" and previous not in _KNOW_REAL_BEFORE:
+        return 2 if _is_hedge_kind_of(words, index, previous, after_of=index + 2) else 0
+    if current in _CONTRACTED_HEDGES:
+        return 1 if _is_hedge_kind_of(words, index, previous, after_of=index + 1) else 0
+    if (
+        current == "you"
+        and following == "know"
+        and (
+            # "try to, you know, see": a written break cuts "to" off from the "know" it would govern.
+            previous not in _KNOW_REAL_BEFORE or ends_clause(words[index - 1])
+        )
+    ):
         return 2 if _ends_open(words, index + 1, pause_break_s) else 0
     if current == "i" and following == "mean" and previous not in _MEAN_REAL_BEFORE:
         return 2 if _is_filler_i_mean(words, index, pause_break_s) else 0
@@ -149,6 +160,16 @@ def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_br
     if previous in SUBJECT_PRONOUNS or previous in _VERB_LIKE_BEFORE or previous in _COMPARISON_BEFORE:
         return False
     following = normalize(words[index + 1].text) if index + 1 < len(words) else ""
+    if not _break_after(words, index, pause_break_s):
+        # "deadlines, like the attendance returns" gives an example and "a slip like that," compares;
+        # a filler "like" there is written with a break after it ("and, like, the whole team").
+        before = words[index - 1] if index > 0 else None
+        after_comma = before is not None and ends_clause(before) and not ends_sentence(before)
+        if after_comma and following in ("the", "a", "an", "these", "those"):
+            return False
+        # ("That" alone may open a new clause instead: "wherever I work, like, that is my approach".)
+        if following in ("that", "this") and _break_after(words, index + 1, pause_break_s):
+            return False
     return (
         _starts_open(words, index, pause_break_s)
         or _break_after(words, index, pause_break_s)
@@ -170,17 +191,22 @@ def _is_number(token: str) -> bool:
     return token.replace(",", "").replace(".", "").isdigit() or token in NUMBER_WORDS
 
 
-def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str) -> bool:
+def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str, *, after_of: int) -> bool:
+    """Whether "kind of" at ``index`` hedges; ``after_of`` is the index of the word after it."""
     if previous in _DETERMINERS:
         return False
-    after_of = normalize(words[index + 2].text) if index + 2 < len(words) else ""
+    following = normalize(words[after_of].text) if after_of < len(words) else ""
     return (
         # "sort of a checklist", "kind of a mess": the hedge blurs the noun phrase that follows.
-        after_of in ("a", "an")
+        following in ("a", "an")
         or index == 0
         or ends_clause(words[index - 1])
         or previous in SUBJECT_PRONOUNS
         or previous in _CLAUSE_OPENERS
+        # "have to sort of meet", "from kind of slowing down": a noun phrase "kind of X" would need a
+        # determiner after the preposition or the "to".
+        or previous in _PREPOSITIONS
+        or previous == "to"
     )
 
 

@@ -1,14 +1,14 @@
 """Synthesise the labelled answers: the evaluation set (eval/set/), the product's samples (sample_audio/)
-and the held-out sets (eval/heldout/, eval/fresh/).
+and the held-out sets (eval/heldout/, eval/fresh/, eval/unseen/).
 
 Dev tooling only: it imports piper (GPL-3), which nothing in ``rehearse/`` may import.
 
-    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|all] [--only ID ...]
+    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|unseen|all] [--only ID ...]
 
 "all" means eval and samples only: the held-out sets, never used for tuning, are made only when named.
 
-Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``, ``eval/heldout.yaml``, ``eval/fresh.yaml``):
-a YAML list of answers, each
+Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``, ``eval/heldout.yaml``, ``eval/fresh.yaml``,
+``eval/unseen.yaml``): a YAML list of answers, each
 
     id: ops_handover            file name of the audio and labels
     question: Tell me about ... the interview question answered
@@ -76,6 +76,7 @@ _SETS = {
     "samples": (ROOT / "sample_audio" / "samples.yaml", ROOT / "sample_audio", "32k"),
     "heldout": (ROOT / "eval" / "heldout.yaml", ROOT / "eval" / "heldout", "24k"),
     "fresh": (ROOT / "eval" / "fresh.yaml", ROOT / "eval" / "fresh", "24k"),
+    "unseen": (ROOT / "eval" / "unseen.yaml", ROOT / "eval" / "unseen", "24k"),
 }
 
 
@@ -350,10 +351,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "which",
-        choices=("eval", "samples", "heldout", "fresh", "all"),
+        choices=("eval", "samples", "heldout", "fresh", "unseen", "all"),
         nargs="?",
         default="all",
-        help="the set to make (default: all, which is eval and samples, never heldout or fresh)",
+        help="the set to make (default: all, which is eval and samples, never the held-out sets)",
     )
     parser.add_argument("--only", nargs="*", default=[], help="ids to regenerate (default: all)")
     args = parser.parse_args()

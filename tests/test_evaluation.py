@@ -8,6 +8,7 @@ from rehearse.evaluation import (
     HELDOUT_DIR,
     SET_DIR,
     SETS,
+    UNSEEN_DIR,
     AnswerResult,
     Report,
     Score,
@@ -72,6 +73,7 @@ def test_normalize_words_spells_numbers_money_and_percent() -> None:
         "we", "organized", "a", "one", "click", "roll", "out", "okay",
     ]  # fmt: skip
     assert normalize_words("2.5 hours") == ["two", "point", "five", "hours"]
+    assert normalize_words("It's sorta done") == ["it's", "sort", "of", "done"]
 
 
 def test_word_error_rate_ignores_vocal_fillers_case_and_number_format() -> None:
@@ -217,7 +219,7 @@ def test_load_labels_rejects_an_unknown_subset() -> None:
         load_labels("most")
 
 
-@pytest.mark.parametrize("folder", [HELDOUT_DIR, FRESH_DIR], ids=["heldout", "fresh"])
+@pytest.mark.parametrize("folder", [HELDOUT_DIR, FRESH_DIR, UNSEEN_DIR], ids=["heldout", "fresh", "unseen"])
 def test_heldout_sets_are_new_answers_in_new_voices(folder: Path) -> None:
     heldout = load_labels("all", folder)
     earlier = [label for other in SETS.values() if other != folder for label in load_labels("all", other)]

@@ -134,3 +134,31 @@ def test_a_result_run_on_into_a_present_clause_is_still_a_result():
         )
     )
     assert result.star["result"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've worked in school offices for about eight years now.",
+        "I explain what good looks like, and when it is needed, in every team I join.",
+    ],
+)
+def test_experience_and_present_descriptions_do_not_set_a_scene(text: str):
+    assert not analyze_example(transcript_from_text(text)).star["situation"]
+
+
+def test_a_scene_about_results_is_still_a_scene():
+    text = "In the hospital lab, I noticed that a batch of potassium results were all slightly high."
+    assert analyze_example(transcript_from_text(text)).star["situation"]
+
+
+def test_a_day_named_in_the_past_sets_a_scene():
+    text = "I was a technician, and one Monday I noticed two freezer boxes with the same label."
+    assert analyze_example(transcript_from_text(text)).star["situation"]
+
+
+def test_a_habit_told_in_the_past_is_neither_scene_nor_action():
+    result = analyze_example(
+        transcript_from_text("Every morning at the office I lost things between my lists.")
+    )
+    assert not result.star["situation"] and not result.star["action"]
