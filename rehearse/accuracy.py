@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 ACCURACY_FILE = Path(__file__).resolve().parent / "accuracy.json"
+# Up to this share of false detections, a count is only ever too low in practice.
+RELIABLE_FALSE_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,20 @@ def filler_accuracy_note() -> str:
     accuracy = measured_accuracy()
     if accuracy is None:
         return "The filler count is an estimate: this detector has not been measured yet."
-    return (
+    found = (
         f"This detector finds about {accuracy.vocal_recall:.0%} of spoken “um”/“uh” and "
         f"{accuracy.lexical_recall:.0%} of filler “like”/“you know” (measured on {accuracy.answers} "
-        f"labelled answers), so the true count may be a little higher."
+        f"labelled answers)"
     )
+    false_alarms = [
+        f"{1 - precision:.0%} of the {kind} it flags"
+        for kind, precision in (("“um”s", accuracy.vocal_precision), ("“like”s", accuracy.lexical_precision))
+        if 1 - precision > RELIABLE_FALSE_SHARE
+    ]
+    if not false_alarms:
+        return f"{found}, so the true count may be a little higher."
+    # Some voices make it hear hesitations that were not there: then the count can be off both ways.
+    return f"{found}, but about {' and '.join(false_alarms)} were not fillers, so take the count as a rough guide."
 
 
 def save_accuracy(accuracy: MeasuredAccuracy, path: Path = ACCURACY_FILE) -> Path:

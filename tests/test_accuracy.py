@@ -64,3 +64,14 @@ def test_only_the_blind_set_may_be_saved_as_the_quoted_figure(capsys):
     assert refused.value.code == 2
     assert f"--set {BLIND_SET}" in capsys.readouterr().err
     assert ACCURACY_FILE.read_bytes() == before
+
+
+def test_the_note_warns_when_many_flagged_fillers_were_not_fillers(monkeypatch):
+    reliable = MeasuredAccuracy(0.8, 0.95, 0.9, 0.97, 14, 10.2, "2026-11-27", "unseen")
+    monkeypatch.setattr(accuracy, "measured_accuracy", lambda: reliable)
+    assert filler_accuracy_note().endswith("so the true count may be a little higher.")
+    noisy = MeasuredAccuracy(0.75, 0.73, 0.79, 1.0, 14, 10.2, "2026-11-27", "unseen")
+    monkeypatch.setattr(accuracy, "measured_accuracy", lambda: noisy)
+    note = filler_accuracy_note()
+    assert "27% of the “um”s it flags were not fillers" in note and "“like”s it flags" not in note
+    assert note.endswith("rough guide.")
