@@ -3,7 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from rehearse.accuracy import measured_accuracy
 from rehearse.evaluation import (
+    BLIND_SET,
     FRESH_DIR,
     HELDOUT_DIR,
     SET_DIR,
@@ -21,6 +23,7 @@ from rehearse.evaluation import (
     lexical_score,
     load_labels,
     match_spans,
+    measured_from,
     normalize_words,
     number_words,
     pause_score,
@@ -265,6 +268,18 @@ def test_ci_subset_meets_the_targets() -> None:
     report = evaluate("ci")
     failures = failed_targets(report)
     assert not failures, "below target: " + "; ".join(failures)
+
+
+def test_the_quoted_filler_accuracy_is_what_the_engine_does_on_the_blind_set() -> None:
+    """The product quotes rehearse/accuracy.json next to every filler count; it must describe this
+    engine, not an older one (rerun ``--set unseen --save-accuracy`` after changing a detector)."""
+    quoted = measured_accuracy()
+    assert quoted is not None
+    measured = measured_from(evaluate("all", folder=SETS[BLIND_SET]), labelled_set=BLIND_SET)
+    for name in ("vocal_recall", "vocal_precision", "lexical_recall", "lexical_precision"):
+        # A few hundredths of slack: int8 inference may round differently on another processor.
+        assert getattr(measured, name) == pytest.approx(getattr(quoted, name), abs=0.03), name
+    assert (measured.answers, measured.labelled_set) == (quoted.answers, quoted.labelled_set)
 
 
 def test_real_speech_is_transcribed_no_worse_than_by_plain_whisper() -> None:
