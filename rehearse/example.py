@@ -41,6 +41,8 @@ _TASK_PATTERN = re.compile(
     r"|\b(i|we) (was|were) (asked|tasked|responsible|expected|supposed|told|given|hired|brought in|charged)\b"
     r"|\b(asked|wanted|needed|told|hired|tasked) (me|us) to\b"
     r"|\b(i|we) (had|needed) to\b"
+    r"|\b(i|we) (was|were) the (one|ones|person|people) (who|that) (had|needed|was asked|were asked) to\b"
+    r"|\b(gave|set|handed) (me|us|myself|ourselves) (?:\w+ ){0,3}(to|of)\b"
     r"|\bit was (up to me|up to us|my job|on me)\b"
     r"|\b(in charge of|responsible for|charged with)\b"
 )
@@ -50,6 +52,19 @@ _STATE_VERBS = frozenset(
      "mean", "say", "wish", "get", "become", "remember", "happen", "ask", "tell", "expect", "suppose", "try",
      "realise", "realize", "understand", "enjoy", "prefer", "wonder"}
 )  # fmt: skip
+# Irregular past forms, which spaCy's small tagger often reads as present ("I rewrote it": VBP).
+# Forms that are also present ("put", "set", "cut", "read") are left out, and so are those of the
+# state verbs ("thought", "said"), which the tagger rarely misreads and which are never actions.
+_IRREGULAR_PAST = frozenset(
+    {"ate", "began", "bent", "bit", "bled", "blew", "bought", "broke", "brought", "built", "came",
+     "caught", "chose", "crept", "dealt", "did", "drew", "drove", "dug", "fed", "fell", "fled", "flew",
+     "forgave", "forgot", "fought", "found", "froze", "gave", "grew", "held", "hid", "hung", "kept",
+     "laid", "led", "left", "lent", "lost", "made", "met", "paid", "ran", "rang", "rode", "rose", "sang",
+     "sat", "sent", "shook", "shot", "slept", "sold", "sought", "spent", "spoke", "stole", "stood",
+     "struck", "stuck", "swam", "swore", "taught", "threw", "took", "tore", "went", "woke", "won",
+     "wore", "wrote"}
+)  # fmt: skip
+_VERB_PREFIXES = ("re", "over", "under", "out", "mis", "with", "fore", "up")
 # Words that make a past sentence a habit rather than one event.
 _HABIT_ADVERBS = frozenset({"usually", "always", "often", "normally", "generally", "typically", "whenever"})
 _REPEATED_TIMES = frozenset(
@@ -136,6 +151,10 @@ def analyze_example(transcript: Transcript, *, options: ExampleOptions | None = 
                 told_numbers = told_numbers or _is_past(sentence)
             elif entity.label_ in _NAMED_ENTITIES:
                 specifics.append(entity.text)
+    if evidence["action"] is None:
+        # Without something the candidate did there is no story, and a scene or an outcome on its own
+        # ("Last year was a busy one for our team") is not part of one.
+        evidence = dict.fromkeys(STAR_PARTS)
     star = {part: evidence[part] is not None for part in STAR_PARTS}
     lowered = [token.lower_ for token in doc]
     ownership = {
@@ -164,7 +183,7 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         for token in tokens
         if token.pos_ == "VERB"
         and token.lemma_.lower() not in _STATE_VERBS
-        and "Past" in token.morph.get("Tense")
+        and _is_past_verb(token)
         and token.dep_ in ("ROOT", "conj", "advcl", "ccomp")
         and _subject(token) in ("i", "we")
         # "I have learned a lot" sums up experience; an action is an event.
@@ -191,11 +210,21 @@ def _is_past(tokens: object, *, simple: bool = False) -> bool:
     describes the present, so only a finite past verb ("we were", "it broke") sets a scene.
     """
     return any(
-        (token.tag_ == "VBD" if simple else "Past" in token.morph.get("Tense"))
-        and not _in_habit_or_wish(token)
+        _is_past_verb(token, simple=simple) and not _in_habit_or_wish(token)
         for token in tokens  # type: ignore[attr-defined]
         if token.pos_ in ("VERB", "AUX")
     )
+
+
+def _is_past_verb(token: object, *, simple: bool = False) -> bool:
+    """Whether the verb is in the past (``simple``: the finite simple past, not a participle)."""
+    if token.tag_ in ("VBP", "VB"):  # type: ignore[attr-defined]
+        word = token.lower_  # type: ignore[attr-defined]
+        stems = [word] + [word[len(prefix) :] for prefix in _VERB_PREFIXES if word.startswith(prefix)]
+        return any(stem in _IRREGULAR_PAST for stem in stems)
+    if simple:
+        return token.tag_ == "VBD"  # type: ignore[attr-defined]
+    return "Past" in token.morph.get("Tense")  # type: ignore[attr-defined]
 
 
 def _is_habitual(tokens: list) -> bool:
@@ -246,9 +275,7 @@ def _subject(verb: object) -> str | None:
 def _tells_a_change(tokens: list) -> bool:
     """Near the end of a story, a number or something other than the speaker acting tells the outcome."""
     return any(token.like_num for token in tokens) or any(
-        token.pos_ == "VERB"
-        and "Past" in token.morph.get("Tense")
-        and _subject(token) not in (None, "i", "we")
+        token.pos_ == "VERB" and _is_past_verb(token) and _subject(token) not in (None, "i", "we")
         for token in tokens
     )
 

@@ -52,6 +52,9 @@ _COMMON_VERBS = frozenset(
      "give", "found", "find", "spent", "spend", "built", "build", "wrote", "write", "sent", "send", "ran", "run"}
 )  # fmt: skip
 ALWAYS_FILLERS = frozenset({"basically", "actually", "literally"})
+_HEDGE_ADVERBS = frozenset(
+    {"also", "just", "really", "still", "even", "maybe", "probably", "pretty", "quite"}
+)
 # How Whisper writes a hedge said quickly ("it's kinda hard").
 _CONTRACTED_HEDGES = frozenset({"kinda", "sorta"})
 
@@ -157,7 +160,11 @@ def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: f
 
 
 def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_break_s: float) -> bool:
-    if previous in SUBJECT_PRONOUNS or previous in _VERB_LIKE_BEFORE or previous in _COMPARISON_BEFORE:
+    # "She, like, went through it": a written break cuts "like" off from the word it would follow.
+    cut_off = index > 0 and ends_clause(words[index - 1])
+    if not cut_off and (
+        previous in SUBJECT_PRONOUNS or previous in _VERB_LIKE_BEFORE or previous in _COMPARISON_BEFORE
+    ):
         return False
     following = normalize(words[index + 1].text) if index + 1 < len(words) else ""
     if not _break_after(words, index, pause_break_s):
@@ -207,6 +214,8 @@ def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str, *, aft
         # determiner after the preposition or the "to".
         or previous in _PREPOSITIONS
         or previous == "to"
+        # "I also kind of set it up": an adverb before it, with no determiner, makes it a hedge too.
+        or previous in _HEDGE_ADVERBS
     )
 
 

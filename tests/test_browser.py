@@ -15,7 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from processes import PrintedLines, launch_chromium, wait_for_app_idle, wait_for_health
+from processes import (
+    PrintedLines,
+    click_until_the_app_runs,
+    launch_chromium,
+    wait_for_app_idle,
+    wait_for_health,
+)
 
 from rehearse.audio import load_audio
 from rehearse.record import write_wav
@@ -107,7 +113,7 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
             analyze = page.get_by_role("button", name="Analyze my answer")
             expect(analyze).to_be_enabled()
             wait_for_app_idle(page)
-            analyze.click()
+            click_until_the_app_runs(page, analyze)
             expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
             expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
             # Streamlit scrolls inside its own container, so a tall window is what shows the whole page.

@@ -3,6 +3,8 @@ from transcripts import transcript_from_text
 
 from rehearse.example import analyze_example
 
+ACTION = "I called the supplier and fixed the invoice."
+
 STRONG = (
     "In my last role at Northwind, our support team was drowning in a backlog of two thousand tickets. "
     "My goal was to bring the first response time under one day. "
@@ -50,24 +52,39 @@ def test_a_result_without_a_setting_is_not_enough():
     [
         ("Two years ago our biggest client threatened to leave.", "situation"),
         ("I was responsible for winning them back before the renewal.", "task"),
+        ("My area manager gave me six months to get it under two percent.", "task"),
+        ("I was the one who had to get it back under ten minutes.", "task"),
+        ("I set myself the job of cutting down that repeat work.", "task"),
         ("We set up weekly calls and I rewrote the onboarding guide.", "action"),
         ("In the end they renewed for three more years.", "result"),
     ],
 )
 def test_each_part_is_recognised_on_its_own(sentence, part):
-    assert analyze_example(transcript_from_text(sentence)).star[part]
+    # Parts belong to a story, so each sentence is told next to something the candidate did.
+    assert analyze_example(transcript_from_text(f"{sentence} {ACTION}")).star[part]
+
+
+def test_a_scene_or_an_outcome_without_any_action_is_no_part_of_a_story():
+    result = analyze_example(
+        transcript_from_text("Last year was a busy one for our whole team. In the end the team grew.")
+    )
+    assert not any(result.star.values()) and set(result.evidence.values()) == {None}
+    result = analyze_example(transcript_from_text(f"Last year was a busy one for our whole team. {ACTION}"))
+    assert result.star["situation"] and result.star["action"]
 
 
 def test_a_setting_with_someone_elses_verb_is_not_an_action():
     result = analyze_example(
         transcript_from_text("Last year I was the team lead and our refunds took eleven days.")
     )
-    assert result.star["situation"] and not result.star["action"]
+    assert not result.star["action"]
+    told = analyze_example(transcript_from_text(f"Last year I was the team lead. {ACTION}"))
+    assert told.evidence["action"] == ACTION
 
 
 def test_hesitations_are_left_out_of_the_evidence():
     result = analyze_example(
-        transcript_from_text("Um, two years ago our biggest client, uh, threatened to leave.")
+        transcript_from_text(f"Um, two years ago our biggest client, uh, threatened to leave. {ACTION}")
     )
     assert result.evidence["situation"] == "two years ago our biggest client, threatened to leave."
 
@@ -120,7 +137,7 @@ def test_summing_up_experience_in_the_present_perfect_is_not_an_action():
 
 def test_a_result_next_to_a_present_clause_is_still_a_result():
     result = analyze_example(
-        transcript_from_text("It sounds simple, but we cut the errors by half in six weeks.")
+        transcript_from_text(f"{ACTION} It sounds simple, but we cut the errors by half in six weeks.")
     )
     assert result.star["result"]
 
@@ -129,7 +146,7 @@ def test_a_result_run_on_into_a_present_clause_is_still_a_result():
     # Whisper often joins sentences with a comma; the parser then hangs the result from the next clause.
     result = analyze_example(
         transcript_from_text(
-            "Within six weeks the average time dropped from 11 days to two, "
+            f"{ACTION} Within six weeks the average time dropped from 11 days to two, "
             "finance now uses the same checklist for invoices."
         )
     )
@@ -162,3 +179,8 @@ def test_a_habit_told_in_the_past_is_neither_scene_nor_action():
         transcript_from_text("Every morning at the office I lost things between my lists.")
     )
     assert not result.star["situation"] and not result.star["action"]
+
+
+@pytest.mark.parametrize("text", ["I rewrote the onboarding guide.", "So we rebuilt the checkout page."])
+def test_an_irregular_past_the_tagger_reads_as_present_is_still_an_action(text: str):
+    assert analyze_example(transcript_from_text(text)).star["action"]

@@ -53,6 +53,8 @@ def test_vocal_fillers_are_counted_with_their_times():
         "I handle the legal deadlines first, like the attendance returns.",
         "I would never sit on a slip, like that, because surprises cost more.",
         "Do you know what kinda team this is?",
+        "It is the only kind of tool we trust.",
+        "They like it, and she likes it too.",
     ],
 )
 def test_non_filler_uses_are_not_counted(text):
@@ -85,6 +87,8 @@ def test_non_filler_uses_are_not_counted(text):
         ("It kept the review from sort of slowing down.", ["sort of"]),
         ("And, like, the whole team came in.", ["like"]),
         ("Wherever I work, like, that is my approach.", ["like"]),
+        ("She, like, went through the marking scheme.", ["like"]),
+        ("I also kind of set up a pinned answer.", ["kind of"]),
     ],
 )
 def test_filler_uses_are_counted(text, expected):

@@ -36,7 +36,13 @@ from pathlib import Path
 import pytest
 from network_guard import replacements
 from playwright.sync_api import expect, sync_playwright
-from processes import PrintedLines, launch_chromium, wait_for_app_idle, wait_for_health
+from processes import (
+    PrintedLines,
+    click_until_the_app_runs,
+    launch_chromium,
+    wait_for_app_idle,
+    wait_for_health,
+)
 from streamlit.testing.v1 import AppTest
 
 from rehearse.analysis import analyze_transcript
@@ -620,7 +626,7 @@ def test_browser_shows_hostile_text_as_text_and_analyses_without_other_hosts(app
             page.goto(app_server.url)
             wait_for_app_idle(page)
             page.get_by_text("No microphone at hand? Try a sample answer").click()
-            page.get_by_role("button", name="Try a sample answer").click()
+            click_until_the_app_runs(page, page.get_by_role("button", name="Try a sample answer"))
             results, failure = page.get_by_text("Your results"), page.get_by_test_id("stAlertContentError")
             expect(results.or_(failure).first).to_be_visible(timeout=ANALYSIS_TIMEOUT_S * 1000)
             assert failure.count() == 0, failure.first.inner_text()
