@@ -1,14 +1,14 @@
 """Synthesise the labelled answers: the evaluation set (eval/set/), the product's samples (sample_audio/)
-and the held-out sets (eval/heldout/, eval/fresh/, eval/unseen/).
+and the held-out sets (eval/heldout/, eval/fresh/, eval/unseen/, eval/final/).
 
 Dev tooling only: it imports piper (GPL-3), which nothing in ``rehearse/`` may import.
 
-    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|unseen|all] [--only ID ...]
+    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|unseen|final|all] [--only ID ...]
 
 "all" means eval and samples only: the held-out sets, never used for tuning, are made only when named.
 
-Markup (``eval/answers.yaml``, ``sample_audio/samples.yaml``, ``eval/heldout.yaml``, ``eval/fresh.yaml``,
-``eval/unseen.yaml``): a YAML list of answers, each
+Markup (``sample_audio/samples.yaml`` and ``eval/answers.yaml``, ``heldout.yaml``, ``fresh.yaml``,
+``unseen.yaml``, ``final.yaml``): a YAML list of answers, each
 
     id: ops_handover            file name of the audio and labels
     question: Tell me about ... the interview question answered
@@ -77,6 +77,7 @@ _SETS = {
     "heldout": (ROOT / "eval" / "heldout.yaml", ROOT / "eval" / "heldout", "24k"),
     "fresh": (ROOT / "eval" / "fresh.yaml", ROOT / "eval" / "fresh", "24k"),
     "unseen": (ROOT / "eval" / "unseen.yaml", ROOT / "eval" / "unseen", "24k"),
+    "final": (ROOT / "eval" / "final.yaml", ROOT / "eval" / "final", "24k"),
 }
 
 
@@ -351,7 +352,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "which",
-        choices=("eval", "samples", "heldout", "fresh", "unseen", "all"),
+        choices=("eval", "samples", "heldout", "fresh", "unseen", "final", "all"),
         nargs="?",
         default="all",
         help="the set to make (default: all, which is eval and samples, never the held-out sets)",

@@ -6,6 +6,7 @@ import pytest
 from rehearse.accuracy import measured_accuracy
 from rehearse.evaluation import (
     BLIND_SET,
+    FINAL_DIR,
     FRESH_DIR,
     HELDOUT_DIR,
     SET_DIR,
@@ -222,7 +223,9 @@ def test_load_labels_rejects_an_unknown_subset() -> None:
         load_labels("most")
 
 
-@pytest.mark.parametrize("folder", [HELDOUT_DIR, FRESH_DIR, UNSEEN_DIR], ids=["heldout", "fresh", "unseen"])
+@pytest.mark.parametrize(
+    "folder", [HELDOUT_DIR, FRESH_DIR, UNSEEN_DIR, FINAL_DIR], ids=["heldout", "fresh", "unseen", "final"]
+)
 def test_heldout_sets_are_new_answers_in_new_voices(folder: Path) -> None:
     heldout = load_labels("all", folder)
     earlier = [label for other in SETS.values() if other != folder for label in load_labels("all", other)]
