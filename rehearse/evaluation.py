@@ -54,14 +54,12 @@ from rehearse.transcribe import load_model, resolve_model_path
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 SET_DIR = EVAL_DIR / "set"
-# Answers written after the detectors were tuned, in voices the tuning never heard.
-HELDOUT_DIR = EVAL_DIR / "heldout"
-# Answers written blind to the rules and the other sets' wording: "fresh" and "unseen" were each
-# measured once and then tuned on, "final" is measured only after the last rule change.
-FRESH_DIR = EVAL_DIR / "fresh"
-UNSEEN_DIR = EVAL_DIR / "unseen"
-FINAL_DIR = EVAL_DIR / "final"
-SETS = {"main": SET_DIR, "heldout": HELDOUT_DIR, "fresh": FRESH_DIR, "unseen": UNSEEN_DIR, "final": FINAL_DIR}
+# Sets kept apart from the main one, each in eval/<name>/. "heldout": written after the detectors
+# were tuned, in voices the tuning never heard. The others were written blind to the rules and to
+# the other sets' wording: "fresh" and "unseen" were each measured once and then tuned on, "final"
+# is measured only after the last rule change.
+HELDOUT_SETS = ("heldout", "fresh", "unseen", "final")
+SETS = {"main": SET_DIR} | {name: EVAL_DIR / name for name in HELDOUT_SETS}
 # The newest set, measured before any rule was changed because of it: the only one whose filler
 # figures the product may quote, since the others flatter rules chosen while looking at them.
 BLIND_SET = "final"

@@ -150,7 +150,7 @@ def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: f
         and following == "know"
         and (
             # "try to, you know, see": a written break cuts "to" off from the "know" it would govern.
-            previous not in _KNOW_REAL_BEFORE or ends_clause(words[index - 1])
+            previous not in _KNOW_REAL_BEFORE or _written_break_before(words, index)
         )
     ):
         return 2 if _ends_open(words, index + 1, pause_break_s) else 0
@@ -161,7 +161,7 @@ def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: f
 
 def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_break_s: float) -> bool:
     # "She, like, went through it": a written break cuts "like" off from the word it would follow.
-    cut_off = index > 0 and ends_clause(words[index - 1])
+    cut_off = _written_break_before(words, index)
     if not cut_off and (
         previous in SUBJECT_PRONOUNS or previous in _VERB_LIKE_BEFORE or previous in _COMPARISON_BEFORE
     ):
@@ -170,8 +170,7 @@ def _is_filler_like(words: tuple[Word, ...], index: int, previous: str, pause_br
     if not _break_after(words, index, pause_break_s):
         # "deadlines, like the attendance returns" gives an example and "a slip like that," compares;
         # a filler "like" there is written with a break after it ("and, like, the whole team").
-        before = words[index - 1] if index > 0 else None
-        after_comma = before is not None and ends_clause(before) and not ends_sentence(before)
+        after_comma = cut_off and not ends_sentence(words[index - 1])
         if after_comma and following in ("the", "a", "an", "these", "those"):
             return False
         # ("That" alone may open a new clause instead: "wherever I work, like, that is my approach".)
@@ -207,7 +206,7 @@ def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str, *, aft
         # "sort of a checklist", "kind of a mess": the hedge blurs the noun phrase that follows.
         following in ("a", "an")
         or index == 0
-        or ends_clause(words[index - 1])
+        or _written_break_before(words, index)
         or previous in SUBJECT_PRONOUNS
         or previous in _CLAUSE_OPENERS
         # "have to sort of meet", "from kind of slowing down": a noun phrase "kind of X" would need a
@@ -246,6 +245,11 @@ def _starts_open(words: tuple[Word, ...], index: int, pause_break_s: float) -> b
         return True
     before = words[index - 1]
     return ends_clause(before) or words[index].start - before.end >= pause_break_s
+
+
+def _written_break_before(words: tuple[Word, ...], index: int) -> bool:
+    """True when the recogniser wrote a break (comma, dash, full stop) right before the word."""
+    return index > 0 and ends_clause(words[index - 1])
 
 
 def _break_after(words: tuple[Word, ...], index: int, pause_break_s: float) -> bool:

@@ -50,6 +50,8 @@ import soundfile
 import yaml
 from scipy.signal import resample_poly
 
+from rehearse.evaluation import HELDOUT_SETS
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_RATE = 16_000
 VOCAL_FILLERS = ("um", "uh", "er", "ah", "hmm", "mm")
@@ -74,10 +76,7 @@ _MIN_PAUSE_S = 0.15
 _SETS = {
     "eval": (ROOT / "eval" / "answers.yaml", ROOT / "eval" / "set", "24k"),
     "samples": (ROOT / "sample_audio" / "samples.yaml", ROOT / "sample_audio", "32k"),
-    "heldout": (ROOT / "eval" / "heldout.yaml", ROOT / "eval" / "heldout", "24k"),
-    "fresh": (ROOT / "eval" / "fresh.yaml", ROOT / "eval" / "fresh", "24k"),
-    "unseen": (ROOT / "eval" / "unseen.yaml", ROOT / "eval" / "unseen", "24k"),
-    "final": (ROOT / "eval" / "final.yaml", ROOT / "eval" / "final", "24k"),
+    **{name: (ROOT / "eval" / f"{name}.yaml", ROOT / "eval" / name, "24k") for name in HELDOUT_SETS},
 }
 
 
@@ -352,7 +351,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "which",
-        choices=("eval", "samples", "heldout", "fresh", "unseen", "final", "all"),
+        choices=(*_SETS, "all"),
         nargs="?",
         default="all",
         help="the set to make (default: all, which is eval and samples, never the held-out sets)",

@@ -77,9 +77,8 @@ def launch_chromium(playwright: Playwright, *flags: str) -> Browser:
 def wait_for_app_idle(page: Page, *, timeout_s: float = 60) -> None:
     """Wait until the page is connected and its script run has finished.
 
-    A button clicked while Streamlit is still running the script can be lost (the run that ends
-    resets the button), so tests wait for the app to be idle before they click, as Streamlit's own
-    end-to-end tests do.
+    Streamlit's own end-to-end tests wait for this before they interact: until the run ends, the
+    elements on the page may still be replaced by the ones the run is drawing.
     """
     idle = page.locator(
         "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
@@ -90,8 +89,9 @@ def wait_for_app_idle(page: Page, *, timeout_s: float = 60) -> None:
 def click_until_the_app_runs(page: Page, button: Locator, *, tries: int = 3, timeout_s: float = 20) -> None:
     """Click ``button`` and wait for the script run it starts; click again if none starts.
 
-    Once in a few hundred runs (seen in CI under strace, cause not found) a click on an idle page starts
-    no run at all and the page just sits there; a candidate would click again, and so does this.
+    Rarely (twice in full test runs, both times on the app traced by strace; cause not found) a click
+    on an idle page starts no run at all and the page just sits there; a candidate would click again,
+    and so does this.
     """
     running = page.locator("[data-testid='stApp'][data-test-script-state='running']")
     for _ in range(tries):

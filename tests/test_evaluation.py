@@ -6,12 +6,9 @@ import pytest
 from rehearse.accuracy import measured_accuracy
 from rehearse.evaluation import (
     BLIND_SET,
-    FINAL_DIR,
-    FRESH_DIR,
-    HELDOUT_DIR,
+    HELDOUT_SETS,
     SET_DIR,
     SETS,
-    UNSEEN_DIR,
     AnswerResult,
     Report,
     Score,
@@ -223,10 +220,9 @@ def test_load_labels_rejects_an_unknown_subset() -> None:
         load_labels("most")
 
 
-@pytest.mark.parametrize(
-    "folder", [HELDOUT_DIR, FRESH_DIR, UNSEEN_DIR, FINAL_DIR], ids=["heldout", "fresh", "unseen", "final"]
-)
-def test_heldout_sets_are_new_answers_in_new_voices(folder: Path) -> None:
+@pytest.mark.parametrize("name", HELDOUT_SETS)
+def test_heldout_sets_are_new_answers_in_new_voices(name: str) -> None:
+    folder = SETS[name]
     heldout = load_labels("all", folder)
     earlier = [label for other in SETS.values() if other != folder for label in load_labels("all", other)]
     assert len(heldout) >= 10
