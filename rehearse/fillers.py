@@ -100,24 +100,17 @@ def is_vocal_filler(text: str) -> bool:
 def analyze_fillers(transcript: Transcript, *, options: FillerOptions | None = None) -> FillerResult:
     """Find fillers in ``transcript``; "like", "you know", "I mean", "kind of" count only when used as fillers."""
     options = options or FillerOptions()
-    words = transcript.words
-    items: list[Filler] = []
-    skip_until = -1
-    for index, word in enumerate(words):
-        if index <= skip_until:
-            continue
-        if is_vocal_filler(word.text):
-            items.append(Filler(text=normalize(word.text), kind="vocal", start=word.start, end=word.end))
-            continue
-        if not options.count_lexical:
-            continue
-        length = _lexical_filler_length(words, index, options.pause_break_s)
-        if length:
-            span = words[index : index + length]
-            text = " ".join(normalize(part.text) for part in span)
-            items.append(Filler(text=text, kind="lexical", start=span[0].start, end=span[-1].end))
-            skip_until = index + length - 1
-    spoken_words = sum(1 for word in words if not is_vocal_filler(word.text))
+    items = [
+        Filler(text=normalize(word.text), kind="vocal", start=word.start, end=word.end)
+        for word in transcript.words
+        if is_vocal_filler(word.text)
+    ]
+    # A hesitation is a pause, not a word: "person. uh I mean" opens with "I mean" as much as
+    # "person. I mean" does, and in "I uh like it" the word before "like" is still "I".
+    spoken = tuple(word for word in transcript.words if not is_vocal_filler(word.text))
+    if options.count_lexical:
+        items = sorted(items + _lexical_fillers(spoken, options.pause_break_s), key=lambda item: item.start)
+    spoken_words = len(spoken)
     span_s = transcript.speech_span_s
     vocal_count = sum(1 for item in items if item.kind == "vocal")
     return FillerResult(
@@ -130,6 +123,21 @@ def analyze_fillers(transcript: Transcript, *, options: FillerOptions | None = N
         items=tuple(items),
         options=options,
     )
+
+
+def _lexical_fillers(words: tuple[Word, ...], pause_break_s: float) -> list[Filler]:
+    items = []
+    skip_until = -1
+    for index in range(len(words)):
+        if index <= skip_until:
+            continue
+        length = _lexical_filler_length(words, index, pause_break_s)
+        if length:
+            span = words[index : index + length]
+            text = " ".join(normalize(part.text) for part in span)
+            items.append(Filler(text=text, kind="lexical", start=span[0].start, end=span[-1].end))
+            skip_until = index + length - 1
+    return items
 
 
 def _lexical_filler_length(words: tuple[Word, ...], index: int, pause_break_s: float) -> int:
@@ -215,6 +223,9 @@ def _is_hedge_kind_of(words: tuple[Word, ...], index: int, previous: str, *, aft
         or previous == "to"
         # "I also kind of set it up": an adverb before it, with no determiner, makes it a hedge too.
         or previous in _HEDGE_ADVERBS
+        # "the main thing, kind of.": an "of" with nothing after it in its sentence governs nothing.
+        or after_of == len(words)
+        or ends_sentence(words[after_of - 1])
     )
 
 

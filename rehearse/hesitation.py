@@ -170,17 +170,25 @@ def add_hesitations(
     ]
     written = _pair_written_fillers(stretches, words, options.same_filler_within_s)
     seconds_per_letter = _typical_seconds_per_letter(words)
-    changed = bool(written)
+    changed = False
     for index, (start, end) in enumerate(stretches):
         span = {"start": round(float(start), 3), "end": round(float(end), 3)}
         if index in written:
-            words[written[index]] = replace(words[written[index]], **span)
+            hesitation = written[index]
+            words[hesitation] = replace(words[hesitation], **span)
         elif _unexplained(start, end, words, seconds_per_letter, options):
+            hesitation = len(words)
             words.append(Word(text=HESITATION_TEXT, probability=0.0, **span))
-            changed = True
         elif (misheard := _misheard_word(start, end, words, options.misheard_below_probability)) is not None:
+            hesitation = misheard
             words[misheard] = Word(text=HESITATION_TEXT, probability=0.0, **span)
-            changed = True
+        else:
+            continue
+        words = [
+            word if i == hesitation else _clear_of(word, start, end, transcript.silences)
+            for i, word in enumerate(words)
+        ]
+        changed = True
     if not changed:
         return transcript
     return replace(transcript, words=tuple(sorted(words, key=lambda word: (word.start, word.end))))
@@ -241,6 +249,32 @@ def _unexplained(
         or word.probability < options.unsure_below_probability
         for word in overlapping
     )
+
+
+def _clear_of(word: Word, start: float, end: float, silences: tuple[tuple[float, float], ...]) -> Word:
+    """The word moved off a hesitation it overlaps, to the side of it where the word's sound is.
+
+    Whisper stretches a word's span over a hesitation and the silence next to it, before or after
+    the word; left there, "person. uh I mean" would read "I uh mean". The side with more sound
+    (less silence) holds the word; a tie goes after the hesitation.
+    """
+    if word.end <= start or word.start >= end:
+        return word
+    before = _sounding(word.start, start, silences)
+    after = _sounding(end, word.end, silences)
+    if max(before, after) <= 0:
+        return word
+    if after >= before:
+        return replace(word, start=round(float(end), 3))
+    return replace(word, end=round(float(start), 3))
+
+
+def _sounding(start: float, end: float, silences: tuple[tuple[float, float], ...]) -> float:
+    """Seconds between ``start`` and ``end`` that are not silence."""
+    silent = sum(
+        max(0.0, min(end, quiet_end) - max(start, quiet_start)) for quiet_start, quiet_end in silences
+    )
+    return max(0.0, end - start) - silent
 
 
 def _is_stretched(word: Word, seconds_per_letter: float, options: HesitationOptions) -> bool:

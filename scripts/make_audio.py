@@ -59,6 +59,9 @@ LEXICAL_FILLERS = ("like", "you know", "i mean", "basically", "actually", "liter
 STAR_PARTS = ("situation", "task", "action", "result")
 # Each vocal filler is spoken from phonemes, drawn out the way a hesitation is.
 # Lengths are those of people's hesitations, 0.3 to 0.6 s (a bare "m" is a click in espeak-ng).
+# Piper's joe voice cannot hold a nasal: whatever the phonemes (hmː, m̩ː, mːː) or length, {hmm} and
+# {mm} come out as a short "hə-m" with at most 0.12 s of humming. The evaluation sets keep them as
+# such, a hard case; the product's samples use only fillers their voice can say.
 _PIPER_FILLER_PHONEMES = {"um": "ˈʌmː", "uh": "ˈʌːː", "er": "ˈɜː", "ah": "ˈɑː", "hmm": "hˈmː", "mm": "mː"}
 _ESPEAK_FILLER_PHONEMES = {"um": "V:m", "uh": "V:", "er": "3:", "ah": "A:", "hmm": "hm:", "mm": "@m:"}
 # At rate 1.0 both kinds of voice speak about 155 words a minute, a calm interview pace.

@@ -89,10 +89,18 @@ def test_non_filler_uses_are_not_counted(text):
         ("Wherever I work, like, that is my approach.", ["like"]),
         ("She, like, went through the marking scheme.", ["like"]),
         ("I also kind of set up a pinned answer.", ["kind of"]),
+        ("That is the main thing kind of. And it works.", ["kind of"]),
+        ("It helps, sort of.", ["sort of"]),
     ],
 )
 def test_filler_uses_are_counted(text, expected):
     assert filler_texts(text) == expected
+
+
+def test_a_hesitation_does_not_join_the_words_around_it():
+    # "quarter. uh I mean": the "I mean" still opens its sentence; "We uh like it": "like" still follows "We".
+    assert filler_texts("It was a hard quarter. Uh I mean I like things tidy.") == ["uh", "i mean"]
+    assert filler_texts("We uh like the product.") == ["uh"]
 
 
 def test_a_pause_acts_like_a_comma():

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from rehearse.audio import Audio
+from rehearse.fillers import analyze_fillers
 from rehearse.hesitation import HesitationOptions, add_hesitations, steady_voiced_stretches
 from rehearse.transcript import Transcript, Word
 
@@ -146,6 +147,38 @@ def test_a_word_stretched_far_beyond_the_speakers_pace_hides_a_hesitation():
         "uh",
         "did.",
     ]
+
+
+def test_a_hesitation_swallowed_by_the_next_words_stamp_is_put_before_that_word():
+    # Whisper stamps "I" from the end of "person.", over the "uh" said before it: read in time order,
+    # the hesitation would land inside "I mean" and hide that filler.
+    audio = audio_of(babble(1.0), vowel(0.4), babble(1.0, seed=2))
+    transcript = Transcript(
+        words=(
+            word("person.", 0.0, 0.95),
+            word("I", 0.95, 1.7),
+            word("mean,", 1.7, 2.0),
+            word("it", 2.05, 2.4),
+        ),
+        duration_s=2.5,
+    )
+    result = add_hesitations(audio, transcript)
+    assert [w.text for w in result.words] == ["person.", "uh", "I", "mean,", "it"]
+    hesitation, spoken = result.words[1], result.words[2]
+    assert hesitation.end <= spoken.start < spoken.end == 1.7
+    assert [item.text for item in analyze_fillers(result).items] == ["uh", "i mean"]
+
+
+def test_a_word_stamped_over_a_hesitation_and_the_silence_after_it_keeps_its_place():
+    # "agreed" is said, then "uh", then silence; Whisper's stamp runs from the word over both.
+    audio = audio_of(babble(1.0), vowel(0.4), np.zeros(RATE, np.float32), babble(0.5, seed=2))
+    agreed = Word(text="agreed.", start=0.5, end=2.2, probability=0.1)
+    transcript = Transcript(
+        words=(word("We", 0.0, 0.5), agreed, word("Then", 2.4, 2.9)), duration_s=2.9, silences=((1.4, 2.4),)
+    )
+    result = add_hesitations(audio, transcript)
+    assert [w.text for w in result.words] == ["We", "agreed.", "uh", "Then"]
+    assert result.words[1].end <= result.words[2].start
 
 
 def test_a_slow_speakers_long_word_is_not_taken_for_a_hesitation():
