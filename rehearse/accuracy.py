@@ -1,6 +1,6 @@
 """How well the filler detector did on the labelled evaluation set, so the product can say so.
 
-``python -m rehearse.evaluation --set final --save-accuracy`` (the blind set; no other is accepted)
+``python -m rehearse.evaluation --set sealed --save-accuracy`` (the blind set; no other is accepted)
 writes ``accuracy.json`` beside this module; the report and the app quote it next to every filler
 count instead of implying the count is exact.
 """

@@ -37,15 +37,21 @@ _SETTING_LEMMAS = frozenset(
 # How English states what had to be achieved and by whom: "my goal was", "I was asked to", "we had to".
 _TASK_PATTERN = re.compile(
     r"\b(my|our|the) (main )?(task|goal|job|aim|objective|responsibility|challenge|mission|assignment|brief"
-    r"|priority|role|target) (was|is|became)\b"
+    r"|priority|role|target) (then |now |there |here )?(was|is|became)\b"
     r"|\b(i|we) (was|were) (asked|tasked|responsible|expected|supposed|told|given|hired|brought in|charged)\b"
     r"|\b(asked|wanted|needed|told|hired|tasked) (me|us) to\b"
     r"|\b(i|we) (had|needed) to\b"
     r"|\b(i|we) (was|were) the (one|ones|person|people) (who|that) (had|needed|was asked|were asked) to\b"
     r"|\b(gave|set|handed) (me|us|myself|ourselves) (?:\w+ ){0,3}(to|of)\b"
-    r"|\bit was (up to me|up to us|my job|on me)\b"
+    r"|\bit was (up to me|up to us|on me|(my|our) (job|task|responsibility|duty|role))\b"
     r"|\b(in charge of|responsible for|charged with)\b"
 )
+# Before a task phrase, these deny it: "Nobody had asked me to", "no one told us to".
+_NEGATIONS = frozenset({"nobody", "noone", "never", "not"})
+# A span of years is a career, not an event ("I spent six years in the civil service"), unless it
+# points back to one ("two years ago").
+_YEAR_SPANS = frozenset({"years", "decades"})
+_POINTS_IN_TIME = frozenset({"ago", "later", "earlier", "before", "after", "old"})
 # Verbs of being, wanting, thinking and perceiving: they do not describe something the candidate did.
 _STATE_VERBS = frozenset(
     {"be", "have", "need", "want", "think", "feel", "know", "believe", "seem", "like", "love", "hope", "guess",
@@ -80,7 +86,8 @@ _RESULT_LEMMAS = frozenset(
      "double", "triple", "halve", "shrink", "boost", "deliver", "launch", "ship", "win", "achieve", "exceed",
      "complete", "finish", "hit", "raise", "lower", "decrease",
      "learn", "succeed", "recover", "retain", "renew", "promote", "praise", "thank", "adopt",
-     "resolve", "solve", "meet", "beat", "gain", "earn"}
+     "resolve", "solve", "meet", "beat", "gain", "earn",
+     "lose"}
 )  # fmt: skip
 _OUTCOME_PHRASES = (
     "as a result", "in the end", "the result", "the outcome", "ended up", "which meant", "since then",
@@ -189,6 +196,7 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         # "I have learned a lot" sums up experience; an action is an event.
         and not _present_perfect(token)
         and not _in_habit_or_wish(token)
+        and not _lasts_years(token)
     ]
     habitual = _is_habitual(tokens)
     return {
@@ -196,10 +204,33 @@ def _star_parts(sentence: object, *, closing: bool) -> dict[str, bool]:
         and _is_past(tokens, simple=True)
         and (bool(lemmas & _SETTING_LEMMAS) or any(token.ent_type_ in ("DATE", "TIME") for token in tokens))
         and not _is_outcome_sentence(tokens),
-        "task": bool(_TASK_PATTERN.search(sentence.text.lower())),  # type: ignore[attr-defined]
+        "task": _states_a_task(sentence.text.lower()),  # type: ignore[attr-defined]
         "action": bool(own_actions) and not habitual,
         "result": past and (_is_outcome_sentence(tokens) or (closing and _tells_a_change(tokens))),
     }
+
+
+def _states_a_task(text: str) -> bool:
+    """Whether the sentence says what the candidate had to achieve, and does not deny it."""
+    for match in _TASK_PATTERN.finditer(text):
+        # Only the words just before it, in the same clause, can deny it.
+        clause = re.split(r"[,.;:!?]", text[: match.start()])[-1]
+        before = clause.replace("no one", "noone").split()[-2:]
+        if not any(word in _NEGATIONS or word.endswith("n't") for word in before):
+            return True
+    return False
+
+
+def _lasts_years(verb: object) -> bool:
+    """Whether the verb's own clause gives it a span of years ("I stayed there for years")."""
+    for child in verb.children:  # type: ignore[attr-defined]
+        if child.dep_ in ("conj", "advcl", "ccomp", "parataxis"):
+            continue
+        for token in child.subtree:
+            following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+            if token.lower_ in _YEAR_SPANS and following not in _POINTS_IN_TIME:
+                return True
+    return False
 
 
 def _is_past(tokens: object, *, simple: bool = False) -> bool:

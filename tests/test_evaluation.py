@@ -271,7 +271,7 @@ def test_ci_subset_meets_the_targets() -> None:
 
 def test_the_quoted_filler_accuracy_is_what_the_engine_does_on_the_blind_set() -> None:
     """The product quotes rehearse/accuracy.json next to every filler count; it must describe this
-    engine, not an older one (rerun ``--set final --save-accuracy`` after changing a detector)."""
+    engine, not an older one (rerun ``--set sealed --save-accuracy`` after changing a detector)."""
     quoted = measured_accuracy()
     assert quoted is not None
     measured = measured_from(evaluate("all", folder=SETS[BLIND_SET]), labelled_set=BLIND_SET)

@@ -57,6 +57,9 @@ def test_a_result_without_a_setting_is_not_enough():
         ("I set myself the job of cutting down that repeat work.", "task"),
         ("We set up weekly calls and I rewrote the onboarding guide.", "action"),
         ("In the end they renewed for three more years.", "result"),
+        ("It was my responsibility to make the site safe again.", "task"),
+        ("My job then was to find the leak before the breakfast service.", "task"),
+        ("A month later we lost the client.", "result"),
     ],
 )
 def test_each_part_is_recognised_on_its_own(sentence, part):
@@ -184,3 +187,25 @@ def test_a_habit_told_in_the_past_is_neither_scene_nor_action():
 @pytest.mark.parametrize("text", ["I rewrote the onboarding guide.", "So we rebuilt the checkout page."])
 def test_an_irregular_past_the_tagger_reads_as_present_is_still_an_action(text: str):
     assert analyze_example(transcript_from_text(text)).star["action"]
+
+
+def test_a_task_nobody_gave_is_no_task():
+    text = f"Nobody had asked me to do anything about it. {ACTION}"
+    assert not analyze_example(transcript_from_text(text)).star["task"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I spent six years in the civil service.",
+        "After my training I stayed at the pharmacy for years.",
+    ],
+)
+def test_years_spent_somewhere_are_a_career_not_an_event(text: str):
+    result = analyze_example(transcript_from_text(text))
+    assert not result.star["action"] and not result.present
+
+
+def test_an_event_some_years_ago_is_still_an_event():
+    result = analyze_example(transcript_from_text("Two years ago I rebuilt the rota for the whole ward."))
+    assert result.star["action"]
