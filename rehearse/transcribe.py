@@ -183,7 +183,7 @@ def _decode(
     offset_s: float,
     duration_s: float,
     progress: Callable[[float], None] | None,
-) -> list[Word]:
+) -> tuple[list[Word], bool]:
     """Run Whisper on ``samples`` and convert its words, shifted by ``offset_s`` seconds, to our type.
 
     Also returns whether any window was sampled at a raised temperature.
