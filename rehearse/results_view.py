@@ -15,6 +15,7 @@ import pandas as pd
 
 from rehearse.accuracy import filler_accuracy_note
 from rehearse.store import Attempt
+from rehearse.text import normalize
 from rehearse.tips import clock
 
 STAR_LABELS = {
@@ -161,8 +162,14 @@ def transcript_html(analysis: dict) -> str:
     The words of one filler or hedge ("you know") share one highlight.
     """
     marks = [
-        *((item["start"], item["end"], FILLER_STYLE, "Filler") for item in analysis["fillers"]["items"]),
-        *((item["start"], item["end"], HEDGE_STYLE, "Hedge") for item in analysis["conciseness"]["hedges"]),
+        *(
+            (item["start"], item["end"], FILLER_STYLE, "Filler", frozenset(item["text"].split()))
+            for item in analysis["fillers"]["items"]
+        ),
+        *(
+            (item["start"], item["end"], HEDGE_STYLE, "Hedge", frozenset(item["text"].split()))
+            for item in analysis["conciseness"]["hedges"]
+        ),
     ]
     pauses = sorted(
         (pause for pause in analysis["pacing"]["pauses"] if pause["long"]), key=lambda pause: pause["end"]
@@ -193,10 +200,15 @@ def transcript_html(analysis: dict) -> str:
 
 
 def _mark_of(word: dict, marks: list[tuple]) -> tuple | None:
-    """The first filler or hedge the word belongs to (fillers win over hedges), if any."""
+    """The first filler or hedge the word belongs to (fillers win over hedges), if any.
+
+    The word must be one of the filler's own words as well as lie in its time: Whisper sometimes
+    stamps a hesitation and the next word with the same instant ("Uh," and "I" both at 6.18 s).
+    """
     middle = (word["start"] + word["end"]) / 2
+    text = normalize(word["text"])
     for mark in marks:
-        if mark[0] - _TIME_TOLERANCE_S <= middle <= mark[1] + _TIME_TOLERANCE_S:
+        if mark[0] - _TIME_TOLERANCE_S <= middle <= mark[1] + _TIME_TOLERANCE_S and text in mark[4]:
             return mark
     return None
 

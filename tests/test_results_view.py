@@ -69,6 +69,24 @@ def test_fillers_and_hedges_are_highlighted_and_multiword_ones_share_one_mark(va
     assert "teamwork" in rendered and "teamwork</mark>" not in rendered
 
 
+def test_a_word_stamped_at_the_same_instant_as_a_filler_is_not_marked_with_it(vague: dict):
+    # Whisper gives the hesitation and the next word one and the same instant: "Um" and "so".
+    words = [dict(word) for word in vague["transcript"]["words"]]
+    instant = words[0]["start"]
+    words[0] |= {"end": instant}
+    words[1] |= {"start": instant, "end": instant}
+    items = [dict(item) for item in vague["fillers"]["items"]]
+    items[0] |= {"start": instant, "end": instant}
+    rendered = transcript_html(
+        {
+            **vague,
+            "transcript": {**vague["transcript"], "words": words},
+            "fillers": {**vague["fillers"], "items": items},
+        }
+    )
+    assert 'title="Filler">Um</mark> so' in rendered
+
+
 def test_long_pause_is_marked_between_the_words_it_separates(vague: dict):
     rendered = transcript_html(vague)
     [pause] = [pause for pause in vague["pacing"]["pauses"] if pause["long"]]
