@@ -162,14 +162,12 @@ def transcript_html(analysis: dict) -> str:
     The words of one filler or hedge ("you know") share one highlight.
     """
     marks = [
-        *(
-            (item["start"], item["end"], FILLER_STYLE, "Filler", frozenset(item["text"].split()))
-            for item in analysis["fillers"]["items"]
-        ),
-        *(
-            (item["start"], item["end"], HEDGE_STYLE, "Hedge", frozenset(item["text"].split()))
-            for item in analysis["conciseness"]["hedges"]
-        ),
+        (item["start"], item["end"], style, title, frozenset(item["text"].split()))
+        for items, style, title in (
+            (analysis["fillers"]["items"], FILLER_STYLE, "Filler"),
+            (analysis["conciseness"]["hedges"], HEDGE_STYLE, "Hedge"),
+        )
+        for item in items
     ]
     pauses = sorted(
         (pause for pause in analysis["pacing"]["pauses"] if pause["long"]), key=lambda pause: pause["end"]
