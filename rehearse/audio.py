@@ -31,6 +31,18 @@ class Audio:
         return len(self.samples) / self.sample_rate
 
 
+def dithered(audio: Audio, *, seed: int, level_dbfs: float = -90.0) -> Audio:
+    """``audio`` with Gaussian noise ``level_dbfs`` (dB below full scale, RMS) added from ``seed``.
+
+    Far below hearing, it moves every number computed from the samples by a rounding's worth, as
+    another processor's arithmetic would: a decision that flips under it was sitting on a threshold.
+    """
+    if level_dbfs >= 0:
+        raise ParameterError(f"The dither level must be below full scale (got {level_dbfs} dBFS).")
+    noise = np.random.default_rng(seed).normal(0.0, 10 ** (level_dbfs / 20), len(audio.samples))
+    return Audio(samples=(audio.samples + noise).astype(np.float32), sample_rate=audio.sample_rate)
+
+
 def load_audio(
     path: str | Path,
     *,

@@ -1,5 +1,5 @@
 """Measure the engine on labelled answers: ``python -m rehearse.evaluation
-[--set main|heldout|fresh|unseen|final|sealed] [--subset ci|all] [--real] [--json] [--save-accuracy]``.
+[--set main|heldout|fresh|unseen|final|sealed] [--subset ci|all] [--real] [--json] [--cpu-threads N] [--dither-seed N]``.
 
 The evaluation set (``eval/set/``: Ogg/Opus audio with a JSON label file each) is synthesised by
 ``scripts/make_audio.py`` from marked-up scripts, so every filler, pause and word is known exactly.
@@ -29,7 +29,6 @@ Whisper with default settings. The command exits 1 when a number misses its targ
 from __future__ import annotations
 
 import argparse
-import datetime
 import difflib
 import gzip
 import json
@@ -44,13 +43,13 @@ from pathlib import Path
 import jiwer
 import numpy as np
 
-from rehearse.accuracy import MeasuredAccuracy, save_accuracy
-from rehearse.analysis import analyze_audio, analyze_file
-from rehearse.audio import Audio, load_audio
+from rehearse.analysis import AnalysisOptions, analyze_audio
+from rehearse.audio import Audio, dithered, load_audio
 from rehearse.errors import RehearseError
 from rehearse.example import load_language_model
 from rehearse.fillers import is_vocal_filler
-from rehearse.transcribe import load_model, resolve_model_path
+from rehearse.hesitation import HesitationOptions, steady_voiced_stretches
+from rehearse.transcribe import TranscribeOptions, load_model, resolve_model_path, speech_regions
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 SET_DIR = EVAL_DIR / "set"
@@ -461,18 +460,37 @@ def compare(label: dict, analysis: dict, *, wall_s: float) -> AnswerResult:
 
 
 def evaluate(
-    subset: str = "all", *, log: Callable[[str], None] | None = None, folder: Path = SET_DIR
+    subset: str = "all",
+    *,
+    log: Callable[[str], None] | None = None,
+    folder: Path = SET_DIR,
+    cpu_threads: int = 0,
+    dither_seed: int | None = None,
+    stages_dir: Path | None = None,
 ) -> Report:
-    """Analyse every answer of the set with the engine and compare it with its labels."""
+    """Analyse every answer of the set with the engine and compare it with its labels.
+
+    ``cpu_threads`` is the recogniser's thread count (0: its default); with ``dither_seed`` every
+    recording gets -90 dBFS of dither first (see :func:`rehearse.audio.dithered`), a stand-in for
+    another processor's rounding. With ``stages_dir``, each answer's stages (speech regions, steady
+    voiced stretches, words with times and probabilities, filler items) are written there as
+    ``<id>.json``, to see where two runs part ways (:func:`stage_differences`).
+    """
     labels = load_labels(subset, folder)
+    options = AnalysisOptions(transcribe=TranscribeOptions(cpu_threads=cpu_threads))
     started = time.perf_counter()
-    load_model(str(resolve_model_path()))
+    load_model(str(resolve_model_path()), cpu_threads)
     load_language_model()
     model_load_s = time.perf_counter() - started
     results = []
-    for label in labels:
+    for number, label in enumerate(labels):
         started = time.perf_counter()
-        analysis = analyze_file(folder / f"{label['id']}.ogg", question=label["question"]).to_dict()
+        audio = load_audio(folder / f"{label['id']}.ogg")
+        if dither_seed is not None:
+            audio = dithered(audio, seed=dither_seed * 1000 + number)
+        analysis = analyze_audio(audio, question=label["question"], options=options).to_dict()
+        if stages_dir is not None:
+            _write_stages(stages_dir / f"{label['id']}.json", audio, analysis)
         result = compare(label, analysis, wall_s=time.perf_counter() - started)
         results.append(result)
         if log:
@@ -484,6 +502,55 @@ def evaluate(
                 f"wpm {result.measured_wpm:.0f}/{result.true_wpm:.0f}; {result.wall_s:.1f} s"
             )
     return Report(answers=tuple(results), model_load_s=model_load_s)
+
+
+def _write_stages(path: Path, audio: Audio, analysis: dict) -> None:
+    stages = {
+        "speech_regions": speech_regions(audio),
+        "steady_stretches": steady_voiced_stretches(audio, options=HesitationOptions()),
+        "words": analysis["transcript"]["words"],
+        "fillers": analysis["fillers"]["items"],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stages, indent=0), encoding="utf-8")
+
+
+STAGES = ("speech_regions", "steady_stretches", "word_texts", "word_times", "fillers")
+
+
+def stage_differences(reference: dict, other: dict) -> set[str]:
+    """Which stages of one answer differ between two runs' stage files."""
+    differ = {
+        name
+        for name in ("speech_regions", "steady_stretches")
+        if len(reference[name]) != len(other[name])
+        or not np.allclose(np.ravel(reference[name]), np.ravel(other[name]))
+    }
+    texts = [[word["text"] for word in run["words"]] for run in (reference, other)]
+    if texts[0] != texts[1]:
+        differ.add("word_texts")
+    elif any(
+        (a["start"], a["end"]) != (b["start"], b["end"])
+        for a, b in zip(*(run["words"] for run in (reference, other)), strict=True)
+    ):
+        differ.add("word_times")
+    if _unmatched_fillers(reference["fillers"], other["fillers"]):
+        differ.add("fillers")
+    return differ
+
+
+def _unmatched_fillers(reference: list[dict], other: list[dict]) -> int:
+    """How many fillers one run found that the other did not (a filler whose time moved by a few
+    milliseconds is the same decision, so they are paired as the evaluation pairs them with labels)."""
+    unmatched = 0
+    for kind in ("vocal", "lexical"):
+        spans = [
+            [(item["start"], item["end"]) for item in run if item["kind"] == kind]
+            for run in (reference, other)
+        ]
+        pairs = match_spans(*spans, tolerance_s=FILLER_TOLERANCE_S)
+        unmatched += len(spans[0]) + len(spans[1]) - 2 * len(pairs)
+    return unmatched
 
 
 # --- real speech --------------------------------------------------------------------------------
@@ -608,20 +675,6 @@ def _print_report(report: Report, failures: list[str]) -> None:
     print("targets: all met" if not failures else "targets missed:\n  " + "\n  ".join(failures))
 
 
-def measured_from(report: Report, *, labelled_set: str) -> MeasuredAccuracy:
-    vocal, lexical = report.total("vocal"), report.total("lexical")
-    return MeasuredAccuracy(
-        vocal_recall=round(vocal.recall, 3),
-        vocal_precision=round(vocal.precision, 3),
-        lexical_recall=round(lexical.recall, 3),
-        lexical_precision=round(lexical.precision, 3),
-        answers=len(report.answers),
-        audio_minutes=round(report.audio_minutes, 1),
-        measured_on=datetime.date.today().isoformat(),
-        labelled_set=labelled_set,
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m rehearse.evaluation", description=__doc__.split("\n\n")[0]
@@ -631,26 +684,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--real", action="store_true", help="also measure word error rate on real speech")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument(
-        "--save-accuracy",
-        action="store_true",
-        help="store the filler precision and recall where the report and the app quote them",
+        "--cpu-threads", type=int, default=0, help="the recogniser's thread count (0: its default)"
     )
+    parser.add_argument(
+        "--dither-seed", type=int, help="add -90 dBFS of dither from this seed to every recording"
+    )
+    parser.add_argument("--stages", type=Path, help="write each answer's stages into this folder")
     args = parser.parse_args(argv)
-    if args.save_accuracy and args.set != BLIND_SET:
-        parser.error(f"--save-accuracy quotes answers nobody tuned on: use it with --set {BLIND_SET}")
     try:
         report = evaluate(
             args.subset,
             log=None if args.json else lambda line: print(line, file=sys.stderr),
             folder=SETS[args.set],
+            cpu_threads=args.cpu_threads,
+            dither_seed=args.dither_seed,
+            stages_dir=args.stages,
         )
         real = evaluate_real() if args.real else None
     except (RehearseError, OSError, subprocess.CalledProcessError) as error:
         print(f"evaluation failed: {error}", file=sys.stderr)
         return 2
     failures = failed_targets(report) + (real_speech_failures(real) if real else [])
-    if args.save_accuracy:
-        save_accuracy(measured_from(report, labelled_set=args.set))
     if args.json:
         print(json.dumps(report.to_dict() | {"real": real, "failed_targets": failures}, indent=1))
     else:

@@ -15,3 +15,10 @@ def rehearse_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("rehearse-home")
     monkeypatch.setenv(HOME_ENV, str(home))
     return home
+
+
+def pytest_report_header() -> list[str]:
+    """Figures differ slightly from one processor to another: every run says which one it is on."""
+    from rehearse.spread import ctranslate2_backend, processor_name
+
+    return [f"processor: {processor_name()}; CTranslate2: {ctranslate2_backend()}"]

@@ -8,14 +8,15 @@ from rehearse.accuracy import (
     ACCURACY_FILE,
     MeasuredAccuracy,
     filler_accuracy_note,
+    in_tens,
     measured_accuracy,
     save_accuracy,
 )
 from rehearse.analysis import analyze_transcript
 from rehearse.evaluation import BLIND_SET, SETS, load_labels
-from rehearse.evaluation import main as evaluation_main
 from rehearse.report import format_report
 from rehearse.results_view import headlines
+from rehearse.spread import main as spread_main
 
 ANSWER = "Um so I think teamwork is like really important. You know I always try to uh listen to people."
 
@@ -32,9 +33,34 @@ def test_the_shipped_measurement_is_the_blind_one():
 def test_the_note_quotes_the_measured_recall():
     shipped = measured_accuracy()
     note = filler_accuracy_note()
-    assert f"{shipped.vocal_recall:.0%} of spoken" in note
-    assert f"{shipped.lexical_recall:.0%} of filler" in note
+    assert f"about {in_tens(shipped.vocal_recall)} in 10 spoken" in note
+    assert f"{in_tens(shipped.lexical_recall)} in 10 filler" in note
     assert f"measured on {shipped.answers} labelled answers" in note
+
+
+def test_the_shipped_figures_come_with_their_spread_interval_and_processor():
+    shipped = measured_accuracy()
+    for name in ("vocal_recall", "vocal_precision", "lexical_recall", "lexical_precision"):
+        low, high = shipped.spread[name]
+        assert low <= getattr(shipped, name) <= high
+        interval_low, interval_high = shipped.interval[name]
+        assert interval_low <= getattr(shipped, name) <= interval_high
+    assert shipped.processor and shipped.backend
+    assert {"CT2_USE_MKL=0", "CT2_USE_MKL=1", "1 thread", "2 threads"} <= set(shipped.perturbations)
+
+
+def test_the_note_rounds_to_what_fourteen_answers_support(monkeypatch):
+    # "57.1 %" claims a precision that 14 answers and another processor do not support.
+    measured = MeasuredAccuracy(
+        0.683, 0.571, 0.833, 0.926, 14, 12.4, "2026-12-01", "sealed",
+        spread={"vocal_recall": (0.66, 0.71)}, interval={"vocal_recall": (0.52, 0.81)},
+    )  # fmt: skip
+    monkeypatch.setattr(accuracy, "measured_accuracy", lambda: measured)
+    note = filler_accuracy_note()
+    assert "%" not in note
+    assert "about 7 in 10 spoken" in note and "8 in 10 filler" in note
+    assert "it could be 5 to 8 in 10" in note
+    assert "about 4 in 10 of the “um”s it flags were not fillers" in note
 
 
 def test_an_unmeasured_detector_is_called_an_estimate(monkeypatch):
@@ -52,15 +78,19 @@ def test_report_app_and_json_show_the_note_next_to_the_filler_count():
 
 
 def test_saved_accuracy_reads_back(tmp_path):
-    measured = MeasuredAccuracy(0.8, 0.9, 0.85, 0.95, 12, 7.2, "2026-11-26", "heldout")
+    measured = MeasuredAccuracy(
+        0.8, 0.9, 0.85, 0.95, 12, 7.2, "2026-11-26", "heldout",
+        spread={"vocal_recall": (0.78, 0.82)}, interval={"vocal_recall": (0.6, 0.9)},
+        processor="Some CPU", backend="AVX2, DNNL", perturbations=("as installed", "1 thread"),
+    )  # fmt: skip
     path = save_accuracy(measured, tmp_path / "accuracy.json")
-    assert MeasuredAccuracy(**json.loads(path.read_text(encoding="utf-8"))) == measured
+    assert MeasuredAccuracy.from_dict(json.loads(path.read_text(encoding="utf-8"))) == measured
 
 
 def test_only_the_blind_set_may_be_saved_as_the_quoted_figure(capsys):
     before = ACCURACY_FILE.read_bytes()
     with pytest.raises(SystemExit) as refused:
-        evaluation_main(["--set", "main", "--save-accuracy"])
+        spread_main(["--set", "main", "--save-accuracy"])
     assert refused.value.code == 2
     assert f"--set {BLIND_SET}" in capsys.readouterr().err
     assert ACCURACY_FILE.read_bytes() == before
@@ -73,5 +103,5 @@ def test_the_note_warns_when_many_flagged_fillers_were_not_fillers(monkeypatch):
     noisy = MeasuredAccuracy(0.75, 0.73, 0.79, 1.0, 14, 10.2, "2026-11-27", "unseen")
     monkeypatch.setattr(accuracy, "measured_accuracy", lambda: noisy)
     note = filler_accuracy_note()
-    assert "27% of the “um”s it flags were not fillers" in note and "“like”s it flags" not in note
+    assert "3 in 10 of the “um”s it flags were not fillers" in note and "“like”s it flags" not in note
     assert note.endswith("rough guide.")

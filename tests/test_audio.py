@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from speech import convert, speak
 
-from rehearse.audio import SAMPLE_RATE, Audio, find_silences, load_audio
+from rehearse.audio import SAMPLE_RATE, Audio, dithered, find_silences, load_audio
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +49,13 @@ def test_silences_are_found_against_the_recordings_own_level():
     audio = Audio(samples=np.concatenate([tone, hiss, tone, hiss[:1600], tone]))
     assert find_silences(audio) == ((1.0, 1.5),)
     assert find_silences(audio, min_silence_s=0.05) == ((1.0, 1.5), (2.5, 2.6))
+
+
+def test_dither_is_far_below_hearing_and_the_same_for_the_same_seed():
+    audio = Audio(np.zeros(SAMPLE_RATE * 10, dtype=np.float32))
+    noisy = dithered(audio, seed=1)
+    level_dbfs = 20 * np.log10(np.sqrt(np.mean(noisy.samples.astype(np.float64) ** 2)))
+    assert level_dbfs == pytest.approx(-90.0, abs=0.5)
+    assert np.array_equal(noisy.samples, dithered(audio, seed=1).samples)
+    assert not np.array_equal(noisy.samples, dithered(audio, seed=2).samples)
+    assert noisy.samples.dtype == np.float32 and noisy.sample_rate == audio.sample_rate

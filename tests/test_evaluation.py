@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rehearse.accuracy import measured_accuracy
+from rehearse.accuracy import FIGURES, measured_accuracy
 from rehearse.evaluation import (
     BLIND_SET,
     HELDOUT_SETS,
@@ -21,13 +21,13 @@ from rehearse.evaluation import (
     lexical_score,
     load_labels,
     match_spans,
-    measured_from,
     normalize_words,
     number_words,
     pause_score,
     real_speech_failures,
     word_error_rate,
 )
+from rehearse.spread import figures_of, tolerated
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 
@@ -271,14 +271,16 @@ def test_ci_subset_meets_the_targets() -> None:
 
 def test_the_quoted_filler_accuracy_is_what_the_engine_does_on_the_blind_set() -> None:
     """The product quotes rehearse/accuracy.json next to every filler count; it must describe this
-    engine, not an older one (rerun ``--set sealed --save-accuracy`` after changing a detector)."""
+    engine, not an older one (rerun ``python -m rehearse.spread --save-accuracy`` after changing a
+    detector). Another processor rounds differently, so each figure is held to its measured spread."""
     quoted = measured_accuracy()
     assert quoted is not None
-    measured = measured_from(evaluate("all", folder=SETS[BLIND_SET]), labelled_set=BLIND_SET)
-    for name in ("vocal_recall", "vocal_precision", "lexical_recall", "lexical_precision"):
-        # A few hundredths of slack: int8 inference may round differently on another processor.
-        assert getattr(measured, name) == pytest.approx(getattr(quoted, name), abs=0.03), name
-    assert (measured.answers, measured.labelled_set) == (quoted.answers, quoted.labelled_set)
+    report = evaluate("all", folder=SETS[BLIND_SET])
+    measured = figures_of(report.to_dict()["per_answer"])
+    for name in FIGURES:
+        low, high = tolerated(quoted, name)
+        assert low <= measured[name] <= high, f"{name} {measured[name]:.3f} outside {low}-{high}"
+    assert (len(report.answers), quoted.labelled_set) == (quoted.answers, BLIND_SET)
 
 
 def test_real_speech_is_transcribed_no_worse_than_by_plain_whisper() -> None:

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from speech import convert, noise, silence, speak, write_samples
 
@@ -89,3 +90,10 @@ def test_unknown_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["dance"])
     assert exit_info.value.code == 2
+
+
+def test_dither_at_or_above_full_scale_is_refused():
+    from rehearse.audio import Audio, dithered
+
+    with pytest.raises(ParameterError, match="below full scale"):
+        dithered(Audio(np.zeros(160, dtype=np.float32)), seed=0, level_dbfs=0.0)
