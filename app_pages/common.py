@@ -9,6 +9,7 @@ import streamlit as st
 from rehearse.analysis import AnalysisOptions, analyze_file
 from rehearse.errors import RehearseError, StoreError
 from rehearse.example import ExampleOptions, load_language_model
+from rehearse.history import count
 from rehearse.questions import find_question
 from rehearse.results_view import (
     attempt_heading_html,
@@ -20,6 +21,7 @@ from rehearse.results_view import (
     tips_html,
     transcript_html,
     transcript_legend,
+    when,
 )
 from rehearse.store import Attempt, Store, open_store
 from rehearse.transcribe import load_model, resolve_model_path
@@ -45,11 +47,50 @@ def analysis_options() -> AnalysisOptions:
 
 
 def open_store_or_stop() -> Store:
+    """The store; what opening it found (recordings without a history) is said once, on the page."""
     try:
-        return open_store()
+        store = open_store()
     except StoreError as error:
         st.error(str(error))
         st.stop()
+    if store.notice is not None:
+        st.warning(store.notice, icon=":material/restore:")
+    if store.read_only:
+        st.info(
+            f"Your history in {store.home} is read-only: you can look through, compare and export it,"
+            " but new answers cannot be saved until the folder is writable.",
+            icon=":material/lock:",
+        )
+    return store
+
+
+@st.cache_resource
+def analyses_running() -> set[int]:
+    """Attempts this server is analysing now, for every browser session: they are not interrupted."""
+    return set()
+
+
+def show_unanalysed(store: Store, attempts: list[Attempt]) -> None:
+    """Name the recordings whose analysis was cut off (a restart, a crash) and offer to run it now."""
+    waiting = [
+        attempt
+        for attempt in attempts
+        if attempt.status == "recorded" and attempt.id not in analyses_running()
+    ]
+    if not waiting:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{count(len(waiting), 'recording')} not analysed yet**, for example after a restart:")
+        for attempt in waiting[:5]:
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            # The question is the candidate's own text: shown as text, never read as Markdown.
+            left.text(f"#{attempt.id} · {when(attempt.created_at)} · {attempt.question}")
+            if right.button("Analyse it now", key=f"analyse-waiting-{attempt.id}", disabled=store.read_only):
+                st.session_state[CURRENT_ATTEMPT_KEY] = attempt.id
+                analyse_attempt(store, attempt.id)
+                st.rerun()
+        if len(waiting) > 5:
+            st.caption(f"And {len(waiting) - 5} more: open them in History.")
 
 
 @st.cache_resource(show_spinner="Loading the speech model (only once per server start)…")
@@ -72,6 +113,8 @@ def analyse_attempt(store: Store, attempt_id: int) -> None:
         value, label = overall_progress(stage, fraction)
         bar.progress(value, text=label)
 
+    running = analyses_running()
+    running.add(attempt_id)
     try:
         model_path = str(resolve_model_path(settings.transcribe.model_path or None))
         speech_model(model_path)
@@ -88,6 +131,7 @@ def analyse_attempt(store: Store, attempt_id: int) -> None:
     except RehearseError as error:
         store.save_failure(attempt_id, str(error))
     finally:
+        running.discard(attempt_id)
         bar.empty()
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import open_store_or_stop, playback, show_attempt
+from app_pages.common import open_store_or_stop, playback, show_attempt, show_unanalysed
 from rehearse.errors import StoreError
 from rehearse.history import (
     ADDED_STYLE,
@@ -126,11 +126,18 @@ def show_attempts(store: Store, attempts: list[Attempt], everything: list[Attemp
             st.dataframe(attempts_table(asked), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
     st.caption(f"★ {BEST_RULE}")
     st.divider()
-    chosen = st.selectbox("Open an attempt", attempts, format_func=label, key="history_attempt")
+    # The selection is an id, read afresh on every run: a retry's result shows as soon as it is saved.
+    labels = {attempt.id: label(attempt) for attempt in attempts}
+    chosen = st.selectbox("Open an attempt", labels, format_func=labels.__getitem__, key="history_attempt")
     if chosen is None:
         return
-    attempt_actions(store, chosen)
-    show_attempt(store, chosen)
+    try:
+        attempt = store.get_attempt(chosen)
+    except StoreError as error:
+        st.error(str(error))
+        return
+    attempt_actions(store, attempt)
+    show_attempt(store, attempt)
 
 
 def attempt_actions(store: Store, attempt: Attempt) -> None:
@@ -264,6 +271,7 @@ if not everything:
     st.stop()
 
 st.caption(f"{count(len(everything), 'attempt')}, stored on this computer in {store.home}.")
+show_unanalysed(store, everything)
 attempts = choose_filters(everything)
 view = st.segmented_control(
     "View",

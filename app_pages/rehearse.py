@@ -8,7 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import CURRENT_ATTEMPT_KEY, analyse_attempt, open_store_or_stop, show_attempt
+from app_pages.common import (
+    CURRENT_ATTEMPT_KEY,
+    analyse_attempt,
+    open_store_or_stop,
+    show_attempt,
+    show_unanalysed,
+)
 from rehearse.errors import StoreError
 from rehearse.questions import (
     KIND_ADVICE,
@@ -77,6 +83,7 @@ def save_and_analyse(store: Store, question: Question, audio_bytes: bytes, suffi
 store = open_store_or_stop()
 st.title("Rehearse an answer")
 st.caption("Everything stays on this computer: the recording, the transcript and the analysis.")
+show_unanalysed(store, store.list_attempts())
 
 question_column, answer_column = st.columns(2, gap="large")
 with question_column:

@@ -14,8 +14,8 @@ from pathlib import Path
 from rehearse import history
 from rehearse.analysis import Analysis, AnalysisOptions, analyze_file
 from rehearse.audio import DEFAULT_MAX_SECONDS
-from rehearse.errors import ParameterError, RehearseError
-from rehearse.store import open_store
+from rehearse.errors import ParameterError, RehearseError, StoreError
+from rehearse.store import Store, open_store
 from rehearse.transcribe import TranscribeOptions, resolve_model_path
 
 EXIT_USER_ERROR = 2
@@ -98,20 +98,35 @@ def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    store = open_store() if args.save else None  # a damaged history is reported before the analysis
+    store = _open_store() if args.save else None  # a damaged history is reported before the analysis
     analysis = _analyze(args.file, args)
-    if store is not None:
+    # Printed before saving: a failed save must not cost the candidate the analysis they waited for.
+    _print_analysis(analysis, as_json=args.json)
+    if store is None:
+        return 0
+    try:
         attempt_id = store.save_recording(
             args.question or NO_QUESTION, args.file.read_bytes(), args.file.suffix
         )
         store.save_analysis(attempt_id, analysis.to_dict())
-        print(f"Saved as attempt #{attempt_id} in {store.home}.", file=sys.stderr)
-    _print_analysis(analysis, as_json=args.json)
+    except (StoreError, OSError) as error:
+        reason = error if isinstance(error, StoreError) else f"{args.file} cannot be read: {error.strerror}."
+        print(f"rehearse: the analysis above was not saved. {reason}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(f"Saved as attempt #{attempt_id} in {store.home}.", file=sys.stderr)
     return 0
 
 
+def _open_store() -> Store:
+    """The store, after telling the user what opening it found (recordings without a history)."""
+    store = open_store()
+    if store.notice is not None:
+        print(f"rehearse: {store.notice}", file=sys.stderr)
+    return store
+
+
 def _run_history(args: argparse.Namespace) -> int:
-    attempts = open_store().list_attempts(args.question)
+    attempts = _open_store().list_attempts(args.question)
     if args.json:
         print(json.dumps(history.history_dict(attempts), ensure_ascii=False))
     else:
@@ -120,7 +135,7 @@ def _run_history(args: argparse.Namespace) -> int:
 
 
 def _run_compare(args: argparse.Namespace) -> int:
-    store = open_store()
+    store = _open_store()
     comparison = history.compare(store.get_attempt(args.first), store.get_attempt(args.second))
     if args.json:
         print(json.dumps(comparison.to_dict(), ensure_ascii=False))
@@ -130,7 +145,7 @@ def _run_compare(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    store = open_store()
+    store = _open_store()
     if args.format == "csv":
         attempts = [store.get_attempt(args.id)] if args.id is not None else store.list_attempts()[::-1]
         text = history.attempts_csv(attempts)
@@ -171,7 +186,7 @@ def _run_record(args: argparse.Namespace) -> int:
 
 
 def _run_data(args: argparse.Namespace) -> int:
-    store = open_store()
+    store = _open_store()
     count = len(store.list_attempts())
     if not args.delete_all:
         print(f"{count} attempts in {store.home}")

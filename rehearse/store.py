@@ -7,12 +7,14 @@ anything the user supplied.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +39,14 @@ PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 # SQLite's side files next to the database; they hold attempt data while a transaction runs.
 _DATABASE_SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
+# A recording is written under this suffix first and takes its final name only when complete.
+PARTIAL_SUFFIX = ".part"
+# The names the store gives recordings: attempt-<id><suffix>.
+_RECORDING_NAME = re.compile(r"attempt-(\d+)(\.[a-z0-9]+)")
+# What a recording found without its history is listed under: its question went with the database.
+RECOVERED_QUESTION = "(recovered recording: its question was lost with the history)"
+# Errors that mean the data folder can be read but not written.
+_READ_ONLY_ERRORS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 _SCHEMA_V1 = """
 CREATE TABLE attempts (
@@ -100,9 +110,16 @@ class Session:
 
 @dataclass(frozen=True)
 class Store:
-    """Paths of one data directory; open it with :func:`open_store`."""
+    """Paths of one data directory; open it with :func:`open_store`.
+
+    ``read_only`` is set when the folder can be read but not written: the history can be listed,
+    compared and exported, and every save or delete says why it cannot. ``notice`` is what opening
+    found and did that the candidate should hear about (recordings found without their history).
+    """
 
     home: Path
+    read_only: bool = False
+    notice: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -248,19 +265,26 @@ class Store:
 
     def _write_audio(self, audio_file: str, audio_bytes: bytes) -> None:
         target = self.audio_dir / audio_file
-        partial = target.with_name(target.name + ".part")
+        partial = target.with_name(target.name + PARTIAL_SUFFIX)
         try:
             with os.fdopen(
                 os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE), "wb"
             ) as file:
                 file.write(audio_bytes)
-            partial.replace(target)
+            # A link, unlike a rename, fails when the name is taken: an existing recording is never replaced.
+            os.link(partial, target)
+        except FileExistsError as error:
+            raise StoreError(
+                f"The recording could not be saved: {target} already exists and rehearse never replaces a"
+                " recording. Open rehearse again so it can list that recording in History, then save again."
+            ) from error
         except OSError as error:
-            with suppress(OSError):  # the folder itself may be what failed
-                partial.unlink(missing_ok=True)
             raise StoreError(
                 f"The recording could not be saved in {self.audio_dir}: {error.strerror}."
             ) from error
+        finally:
+            with suppress(OSError):  # the folder itself may be what failed
+                partial.unlink(missing_ok=True)
 
     def _remove(self, path: Path) -> None:
         try:
@@ -278,7 +302,7 @@ class Store:
         # A connection per call: Streamlit runs each rerun on its own thread, and sqlite3
         # connections must not cross threads.
         try:
-            with closing(_connect(self.database_path)) as connection:
+            with closing(_connect(self.database_path, read_only=self.read_only)) as connection:
                 yield connection
         except sqlite3.Error as error:
             raise StoreError(
@@ -287,6 +311,11 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StoreError(
+                f"Nothing can be saved or deleted: the data folder {self.home} is read-only. History,"
+                " compare and export still work; make the folder writable to save new attempts."
+            )
         with self._connection() as connection, connection:
             connection.execute("BEGIN IMMEDIATE")
             yield connection
@@ -305,18 +334,108 @@ def default_home() -> Path:
 
 
 def open_store(home: str | Path | None = None) -> Store:
-    """Open (creating or upgrading when needed) the store in ``home``, else :func:`default_home`."""
+    """Open (creating or upgrading when needed) the store in ``home``, else :func:`default_home`.
+
+    Recordings found without their history are listed again as attempts, and partial files left by
+    an interrupted save are removed; a folder that cannot be written is opened read-only.
+    """
     store = Store(home=Path(home).expanduser() if home is not None else default_home())
     try:
         _create_private(store)
     except OSError as error:
+        if error.errno in _READ_ONLY_ERRORS and store.database_path.is_file():
+            return _open_read_only(store)
+        if error.errno in _READ_ONLY_ERRORS and store.home.is_dir():
+            raise StoreError(_read_only_without_history(store)) from error
         raise StoreError(f"The data directory {store.home} cannot be created: {error.strerror}.") from error
     _refuse_other_files(store.database_path)
     with store._connection() as connection:
         # Write-ahead logging: the app and the command line can read while the other one saves.
         connection.execute("PRAGMA journal_mode = WAL")
         _migrate(connection, store.database_path)
+        recovered = _recover(connection, store.audio_dir)
+    return replace(store, notice=_recovered_notice(store, recovered))
+
+
+def _open_read_only(store: Store) -> Store:
+    _refuse_other_files(store.database_path)
+    store = replace(store, read_only=True)
+    with store._connection() as connection:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"The attempt history {store.database_path} needs an upgrade (schema {version}), but its folder"
+            " is read-only. Make the folder writable and open rehearse again."
+        )
     return store
+
+
+def _read_only_without_history(store: Store) -> str:
+    recordings = sorted(store.audio_dir.glob("attempt-*")) if store.audio_dir.is_dir() else []
+    if not recordings:
+        return (
+            f"The data folder {store.home} is read-only: make it writable so rehearse can keep your attempts."
+        )
+    return (
+        f"Found {_recordings(len(recordings))} but no history in {store.home}, and the folder is read-only,"
+        " so the history cannot be rebuilt. The recordings are untouched; make the folder writable and"
+        " open rehearse again."
+    )
+
+
+def _recover(connection: sqlite3.Connection, audio_dir: Path) -> list[int]:
+    """Remove partial files of interrupted saves and list recordings without an attempt as attempts.
+
+    Runs under the write lock: no save is halfway through, so every ``.part`` file is left over
+    from one that was killed, and every recording without a row lost its history. Returns the ids
+    of the attempts listed again.
+    """
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        for partial in audio_dir.glob(f"attempt-*{PARTIAL_SUFFIX}"):
+            with suppress(OSError):  # one that cannot go is tried again at the next start
+                partial.unlink()
+        known_files = {row[0] for row in connection.execute("SELECT audio_file FROM attempts")}
+        known_ids = {row[0] for row in connection.execute("SELECT id FROM attempts")}
+        found = []
+        for path in audio_dir.iterdir():
+            match = _RECORDING_NAME.fullmatch(path.name)
+            if match is None or match[2] not in AUDIO_SUFFIXES or path.name in known_files:
+                continue
+            if int(match[1]) not in known_ids and path.is_file():
+                found.append((_modified_at(path), int(match[1]), path.name))
+        for created_at, attempt_id, audio_file in sorted(found):
+            connection.execute(
+                "INSERT INTO attempts (id, question, created_at, audio_file, status, session_id)"
+                " VALUES (?, ?, ?, ?, 'recorded', ?)",
+                (
+                    attempt_id,
+                    RECOVERED_QUESTION,
+                    created_at,
+                    audio_file,
+                    _session_for(connection, created_at),
+                ),
+            )
+    return sorted(attempt_id for _, attempt_id, _ in found)
+
+
+def _recovered_notice(store: Store, recovered: list[int]) -> str | None:
+    if not recovered:
+        return None
+    numbers = ", ".join(f"#{attempt_id}" for attempt_id in recovered)
+    return (
+        f"Found {_recordings(len(recovered))} but no history for them in {store.home}: the history was rebuilt from them"
+        f" as attempts {numbers}, and the recordings are untouched. Their questions and analyses were"
+        " lost; analyse them again from the Rehearse page or History."
+    )
+
+
+def _recordings(count: int) -> str:
+    return "1 recording" if count == 1 else f"{count} recordings"
+
+
+def _modified_at(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
 
 
 def _refuse_other_files(database_path: Path) -> None:
@@ -334,7 +453,14 @@ def _refuse_other_files(database_path: Path) -> None:
 
 
 def _create_private(store: Store) -> None:
-    """Create the folders (0700) and the database file (0600), tightening ones an older version left open."""
+    """Create the folders (0700) and the database file (0600), tightening ones an older version left open.
+
+    Raises PermissionError for a folder that cannot be written, so that it is opened read-only.
+    """
+    for folder in (store.home, store.audio_dir):
+        # access() also answers no on a read-only file system, even to root.
+        if folder.is_dir() and not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, "read-only", str(folder))
     store.audio_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     for folder in (store.home, store.audio_dir):
         os.chmod(folder, PRIVATE_DIR_MODE)
@@ -403,7 +529,11 @@ def _session_for(connection: sqlite3.Connection, created_at: str) -> int:
     )
 
 
-def _connect(database_path: Path) -> sqlite3.Connection:
+def _connect(database_path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        # immutable: SQLite would otherwise need to create its shared-memory file beside the
+        # database, which a read-only folder refuses; nobody can write there meanwhile.
+        return sqlite3.connect(f"{database_path.as_uri()}?immutable=1", uri=True, isolation_level=None)
     # isolation_level=None: transactions are opened explicitly with BEGIN IMMEDIATE, so a writer
     # takes the lock up front instead of failing halfway when another session writes.
     connection = sqlite3.connect(database_path, timeout=10.0, isolation_level=None)

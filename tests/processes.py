@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
@@ -102,3 +105,25 @@ def click_until_the_app_runs(page: Page, button: Locator, *, tries: int = 3, tim
         except AssertionError:
             continue
     raise AssertionError(f"{tries} clicks on {button} started no run of the app")
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[list[str]]:
+    """A command prefix under which ``folder`` and everything in it cannot be written.
+
+    Root writes through file modes, so as root the folder is mounted read-only in a mount namespace
+    of the child's own; another user gets the folders' write bits taken away for the duration.
+    """
+    if os.geteuid() == 0:
+        remount = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
+        yield ["unshare", "--mount", "sh", "-c", remount, str(folder)]
+        return
+    folders = [folder, *(path for path in folder.rglob("*") if path.is_dir())]
+    modes = {path: path.stat().st_mode for path in folders}
+    for path in folders:
+        path.chmod(0o500)
+    try:
+        yield []
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)

@@ -299,7 +299,7 @@ def test_deleting_an_attempt_asks_first_and_removes_its_recording(seeded: list, 
     audio = store.audio_path(newest.id)
     app = _history()
     _history_view(app, "Attempts")
-    assert app.selectbox(key="history_attempt").value.id == newest.id
+    assert app.selectbox(key="history_attempt").value == newest.id
 
     _button(app, "Delete this attempt").click().run()
     assert "cannot be undone" in app.warning[0].value
@@ -325,3 +325,51 @@ def test_practice_sessions_are_summarised(seeded: list):
     assert "4 attempts at 2 questions" in page
     assert WHY in page and STAR in page
     assert len(attempts.value) == 4
+
+
+def _recorded(rehearse_home: Path, audio: bytes, suffix: str) -> int:
+    """An attempt whose analysis never ran, as a server killed mid-analysis leaves it."""
+    return open_store(rehearse_home).save_recording(SAMPLE_QUESTION, audio, suffix)
+
+
+def test_rehearse_page_names_an_interrupted_attempt_and_analyses_it(rehearse_home: Path):
+    attempt_id = _recorded(rehearse_home, SAMPLE.read_bytes(), ".ogg")
+    app = _app()
+    page = "\n".join(element.value for element in app.markdown) + "\n".join(t.value for t in app.text)
+    assert "1 recording not analysed yet" in page and f"#{attempt_id} · " in page and SAMPLE_QUESTION in page
+    _button(app, "Analyse it now").click().run(timeout=ANALYSIS_TIMEOUT_S)
+    assert not app.exception and not app.error
+    assert len(app.metric) == 4
+    assert open_store(rehearse_home).get_attempt(attempt_id).status == "analysed"
+    assert not [button for button in app.button if button.label == "Analyse it now"]
+
+
+def test_retry_in_history_shows_the_result_as_soon_as_it_is_saved(rehearse_home: Path):
+    _recorded(rehearse_home, SAMPLE.read_bytes(), ".ogg")
+    app = _history()
+    _history_view(app, "Attempts")
+    assert any("not been analysed yet" in warning.value for warning in app.warning)
+    _button(app, "Try the analysis again").click().run(timeout=ANALYSIS_TIMEOUT_S)
+    assert not app.exception and not app.error
+    assert not any("not been analysed yet" in warning.value for warning in app.warning)
+    assert len(app.metric) == 4
+
+
+def test_failed_retry_in_history_shows_why(rehearse_home: Path):
+    _recorded(rehearse_home, b"this is not audio at all", ".wav")
+    app = _history()
+    _history_view(app, "Attempts")
+    _button(app, "Try the analysis again").click().run(timeout=ANALYSIS_TIMEOUT_S)
+    assert not app.exception
+    assert any(
+        "The analysis failed" in error.value and "not an audio file" in error.value for error in app.error
+    )
+    assert not any("not been analysed yet" in warning.value for warning in app.warning)
+
+
+def test_rebuilt_history_is_announced_in_the_app(rehearse_home: Path):
+    _recorded(rehearse_home, SAMPLE.read_bytes(), ".ogg")
+    (rehearse_home / "rehearse.sqlite3").write_bytes(b"")
+    app = _app()
+    assert any("Found 1 recording but no history" in warning.value for warning in app.warning)
+    assert (rehearse_home / "audio" / "attempt-000001.ogg").read_bytes() == SAMPLE.read_bytes()

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
+import resource
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from processes import read_only
 from test_history import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, seed
 
 from rehearse.cli import EXIT_USER_ERROR, NO_QUESTION, main
-from rehearse.store import Attempt, open_store
+from rehearse.store import HOME_ENV, Attempt, open_store
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_audio" / "strong_star.ogg"
 
@@ -158,3 +165,80 @@ def test_damaged_history_is_reported_before_analysing(
     code, out, err = run(capsys, "analyze", str(SAMPLE), "--save", "--json")
     assert code == EXIT_USER_ERROR and out == "" and "not an SQLite database" in err
     assert (rehearse_home / "rehearse.sqlite3").read_bytes() == b"not a database at all" * 50
+
+
+def _cli(home: Path, *args: str, prefix: tuple[str, ...] = (), **options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "rehearse.cli", *args],
+        env={**os.environ, HOME_ENV: str(home), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **options,
+    )
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+
+def test_emptied_history_beside_three_recordings_is_reported_and_the_next_save_overwrites_none(
+    capsys: pytest.CaptureFixture[str], rehearse_home: Path
+):
+    store = open_store()
+    for source in (SAMPLE, SAMPLE.with_name("vague_fillers.ogg"), SAMPLE.with_name("strong_star.json")):
+        store.save_recording(STAR, source.read_bytes(), ".ogg")
+    before = _checksums(store.audio_dir)
+    store.database_path.write_bytes(b"")
+
+    code, out, err = run(capsys, "history")
+    assert code == 0 and "Found 3 recordings but no history" in err
+    assert "(recovered recording" in out and out.count("not analysed") == 3
+    code, out, err = run(capsys, "analyze", str(SAMPLE), "--question", STAR, "--save", "--json")
+    assert code == 0 and "Saved as attempt #4" in err
+    after = _checksums(store.audio_dir)
+    assert {name: after[name] for name in before} == before
+    assert after["attempt-000004.ogg"] == hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+
+
+def test_a_failed_save_still_prints_the_analysis_and_says_it_was_not_saved(rehearse_home: Path):
+    open_store(rehearse_home)
+
+    def disk_full_at_150_kb() -> None:
+        # Writing past the limit then fails with EFBIG, as a full disk fails with ENOSPC.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
+
+    result = _cli(
+        rehearse_home,
+        "analyze",
+        str(SAMPLE),
+        "--question",
+        STAR,
+        "--save",
+        "--json",
+        preexec_fn=disk_full_at_150_kb,
+    )
+    assert result.returncode == EXIT_USER_ERROR, result.stderr
+    assert "checklist" in json.loads(result.stdout)["transcript"]["text"].lower()
+    assert "the analysis above was not saved" in result.stderr and "could not be saved" in result.stderr
+    assert open_store(rehearse_home).list_attempts() == []
+    assert list((rehearse_home / "audio").iterdir()) == []
+
+
+def test_a_read_only_history_can_be_listed_compared_and_exported_but_not_saved_to(
+    attempts: list[Attempt], rehearse_home: Path, tmp_path: Path
+):
+    with read_only(rehearse_home) as prefix:
+        listed = _cli(rehearse_home, "history", "--json", prefix=tuple(prefix))
+        compared = _cli(rehearse_home, "compare", "1", "2", prefix=tuple(prefix))
+        exported = _cli(rehearse_home, "export", "--format", "csv", prefix=tuple(prefix))
+        saved = _cli(rehearse_home, "analyze", str(SAMPLE), "--save", "--json", prefix=tuple(prefix))
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)["attempts"]) == 3
+    assert compared.returncode == 0 and "Fillers per minute" in compared.stdout, compared.stderr
+    assert exported.returncode == 0 and len(list(csv.DictReader(io.StringIO(exported.stdout)))) == 3
+    assert saved.returncode == EXIT_USER_ERROR
+    assert "checklist" in json.loads(saved.stdout)["transcript"]["text"].lower()
+    assert "read-only" in saved.stderr and "cannot be created" not in saved.stderr
+    assert len(open_store(rehearse_home).list_attempts()) == 3

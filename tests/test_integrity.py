@@ -44,16 +44,16 @@ print("finished", flush=True)
 
 # A save that dies right after the recording reached its final name, before the database commits.
 DIE_WHILE_SAVING = """
-import os, pathlib, signal, sys
+import os, signal
 from rehearse.store import open_store
 
-rename = pathlib.Path.replace
+link = os.link
 
-def rename_then_die(self, target):
-    rename(self, target)
+def link_then_die(source, target):
+    link(source, target)
     os.kill(os.getpid(), signal.SIGKILL)
 
-pathlib.Path.replace = rename_then_die
+os.link = link_then_die
 open_store().save_recording("Why us?", b"the recording that was being saved", ".wav")
 """
 
@@ -102,15 +102,24 @@ def test_analysis_killed_mid_transcription_leaves_a_retryable_attempt(rehearse_h
     assert "checklist" in retried.analysis["transcript"]["text"].lower()
 
 
-def test_save_killed_before_its_commit_leaves_no_half_attempt(rehearse_home: Path):
+def test_save_killed_before_its_commit_keeps_the_recording_and_no_partial_file(rehearse_home: Path):
     open_store(rehearse_home)
     child = _child(DIE_WHILE_SAVING, rehearse_home)
     assert child.wait(timeout=START_S) == -9
+    assert sorted(path.name for path in (rehearse_home / "audio").iterdir()) == [
+        "attempt-000001.wav",
+        "attempt-000001.wav.part",
+    ]
 
     store = open_store(rehearse_home)
     assert _integrity(rehearse_home) == "ok"
-    assert store.list_attempts() == []
-    # The next save takes the same attempt number and its file name, so nothing of the lost save is left.
+    # The database never heard of the recording; it is listed again instead of being overwritten.
+    [recovered] = store.list_attempts()
+    assert (recovered.id, recovered.status) == (1, "recorded")
+    assert store.audio_path(1).read_bytes() == b"the recording that was being saved"
     attempt_id = store.save_recording("Why us?", b"the next recording", ".wav")
-    assert store.audio_path(attempt_id).read_bytes() == b"the next recording"
-    assert [path.name for path in store.audio_dir.iterdir()] == [store.get_attempt(attempt_id).audio_file]
+    assert attempt_id == 2 and store.audio_path(2).read_bytes() == b"the next recording"
+    assert sorted(path.name for path in store.audio_dir.iterdir()) == [
+        "attempt-000001.wav",
+        "attempt-000002.wav",
+    ]

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from rehearse.store import (
     AUDIO_SUFFIXES,
     DATABASE_NAME,
     HOME_ENV,
+    RECOVERED_QUESTION,
     SCHEMA_VERSION,
     SESSION_GAP_S,
     Store,
@@ -404,3 +406,57 @@ def test_two_processes_saving_at_the_same_time_both_land(tmp_path: Path):
     assert sorted(a.id for a in attempts) == list(range(1, 41))
     assert all(store.audio_path(a.id).is_file() for a in attempts)
     assert [s.attempt_count for s in store.list_sessions()] == [40]
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("lose", ["empty", "delete"])
+def test_history_lost_beside_three_recordings_is_rebuilt_and_no_recording_is_overwritten(
+    store: Store, lose: str
+):
+    for number in range(3):
+        attempt_id = store.save_recording(QUESTION, f"recording number {number}".encode(), ".wav")
+        store.save_analysis(attempt_id, ANALYSIS)
+    before = _checksums(store.audio_dir)
+    if lose == "empty":
+        store.database_path.write_bytes(b"")
+    else:
+        store.database_path.unlink()
+
+    reopened = open_store(store.home)
+    assert reopened.notice is not None
+    assert "Found 3 recordings but no history" in reopened.notice and "#1, #2, #3" in reopened.notice
+    recovered = reopened.list_attempts()
+    assert [(a.id, a.question, a.status) for a in recovered] == [
+        (number, RECOVERED_QUESTION, "recorded") for number in (3, 2, 1)
+    ]
+    assert open_store(store.home).notice is None  # said once, when it happened
+
+    new_id = reopened.save_recording(QUESTION, b"the new answer", ".wav")
+    assert new_id == 4
+    assert reopened.audio_path(new_id).read_bytes() == b"the new answer"
+    assert {
+        name: checksum for name, checksum in _checksums(store.audio_dir).items() if name in before
+    } == before
+
+
+def test_a_recording_already_under_the_next_name_is_never_replaced(store: Store):
+    # Appears after the store was opened, as if another program or a lost history put it there.
+    (store.audio_dir / "attempt-000001.wav").write_bytes(b"an earlier answer")
+    with pytest.raises(StoreError, match="never replaces a recording"):
+        store.save_recording(QUESTION, b"the new answer", ".wav")
+    assert (store.audio_dir / "attempt-000001.wav").read_bytes() == b"an earlier answer"
+    assert [path.name for path in store.audio_dir.iterdir()] == ["attempt-000001.wav"]
+    assert open_store(store.home).list_attempts()[0].audio_file == "attempt-000001.wav"
+
+
+def test_partial_files_of_an_interrupted_save_are_removed_at_the_next_start(store: Store):
+    kept = store.save_recording(QUESTION, b"a whole recording", ".wav")
+    (store.audio_dir / "attempt-000002.wav.part").write_bytes(b"half a rec")
+    (store.audio_dir / "my notes.txt").write_bytes(b"not rehearse's")
+    reopened = open_store(store.home)
+    assert sorted(path.name for path in store.audio_dir.iterdir()) == ["attempt-000001.wav", "my notes.txt"]
+    assert reopened.notice is None
+    assert [attempt.id for attempt in reopened.list_attempts()] == [kept]
