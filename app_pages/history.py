@@ -14,7 +14,6 @@ from rehearse.history import (
     ADDED_STYLE,
     BEST_RULE,
     REMOVED_STYLE,
-    TARGET_TOLERANCE,
     attempt_json,
     attempt_markdown,
     attempts_csv,
@@ -99,7 +98,7 @@ def show_progress(attempts: list[Attempt]) -> None:
                 st.altair_chart(trend_chart(frame, trend), width="stretch")
     st.caption(
         f"Attempts run left to right, oldest first. Green bands: a comfortable pace, and the target length "
-        f"(within {TARGET_TOLERANCE:.0%} of the question's target). ★ {BEST_RULE}"
+        f"(each question's own target, widened by the margin set in Settings). ★ {BEST_RULE}"
     )
     if single:
         return

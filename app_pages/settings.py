@@ -16,6 +16,14 @@ from rehearse.transcribe import resolve_model_path
 
 CONFIRM_DELETE_KEY = "confirm_delete_all"
 DELETED_KEY = "deleted_attempts"
+MARGIN_LABEL = "On target within ± this % of the question's target"
+# One standard for length: the question's target, widened by this margin, is what the length card,
+# the length tip, the saved verdict and History's "inside the target length" all judge against.
+LENGTH_EXPLAINED = (
+    "Each question has its own target length, shown when you choose it (a story about 1:30, "
+    "a direct answer about 1:00). An answer this close to it counts as on target: the Length card, "
+    "the length tip and History all use this one band."
+)
 
 
 def threshold(column: DeltaGenerator, label: str, value: float, *, minimum: float, maximum: float) -> float:
@@ -35,12 +43,16 @@ with st.form("settings"):
     slow_column, fast_column = st.columns(2)
     slow = threshold(slow_column, "Slow below", options.pacing.slow_below_wpm, minimum=1.0, maximum=400.0)
     fast = threshold(fast_column, "Fast above", options.pacing.fast_above_wpm, minimum=1.0, maximum=400.0)
-    st.markdown("#### Answer length (seconds)")
-    short_column, long_column = st.columns(2)
-    short = threshold(
-        short_column, "Short below", options.conciseness.short_below_s, minimum=0.0, maximum=900.0
+    st.markdown("#### Answer length")
+    st.caption(LENGTH_EXPLAINED)
+    margin = st.number_input(
+        MARGIN_LABEL,
+        min_value=5.0,
+        max_value=90.0,
+        step=5.0,
+        format="%.0f",
+        value=float(round(options.conciseness.target_tolerance * 100)),
     )
-    long = threshold(long_column, "Long above", options.conciseness.long_above_s, minimum=1.0, maximum=900.0)
     st.markdown("#### Speech model")
     model_path = st.text_input(
         "Model folder (a CTranslate2 Whisper model; leave empty for the bundled one)",
@@ -55,7 +67,7 @@ if saved:
         new_options = replace(
             options,
             pacing=replace(options.pacing, slow_below_wpm=slow, fast_above_wpm=fast),
-            conciseness=replace(options.conciseness, short_below_s=short, long_above_s=long),
+            conciseness=replace(options.conciseness, target_tolerance=margin / 100),
             transcribe=replace(options.transcribe, model_path=model_path.strip()),
         )
     except RehearseError as error:
@@ -77,7 +89,7 @@ st.markdown(f"Data directory: `{store.home}`  \nSpeech model: `{model_in_use}`")
 st.caption(
     f"Set the REHEARSE_HOME environment variable before starting the app to keep attempts elsewhere. "
     f"Defaults: pace {PacingOptions.slow_below_wpm:g}–{PacingOptions.fast_above_wpm:g} words/min, "
-    f"length {ConcisenessOptions.short_below_s:g}–{ConcisenessOptions.long_above_s:g} s."
+    f"length within ±{ConcisenessOptions.target_tolerance:.0%} of the question's target."
 )
 
 st.markdown("#### Delete your data")

@@ -20,14 +20,13 @@ from datetime import date, datetime
 import altair as alt
 import pandas as pd
 
+from rehearse.conciseness import TARGET_TOLERANCE
 from rehearse.errors import ParameterError
 from rehearse.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
-from rehearse.results_view import STAR_LABELS, headlines, star_rows, when
+from rehearse.results_view import STAR_LABELS, headlines, length_band, star_rows, when
 from rehearse.store import Attempt, Session
 from rehearse.tips import clock
 
-# An answer within this fraction of its question's target length (either way) is on target.
-TARGET_TOLERANCE = 0.25
 BEST_RULE = (
     "Best attempt: the most STAR parts (for questions that ask for a story), then inside the target "
     "length, then a comfortable pace, then the fewest fillers per minute."
@@ -43,7 +42,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 class Point:
     """The headline numbers of one analysed attempt.
 
-    Rates are per minute and lengths in seconds. ``target_s`` is the question's target length;
+    Rates are per minute and lengths in seconds. ``target_s`` is the question's target length and
+    ``band_s`` the on-target band its analysis judged the length against (None for an analysis made
+    before analyses kept their band: then the target widened by the default margin);
     ``comfortable_wpm`` is the pace band (slow below, fast above) the analysis used.
     """
 
@@ -62,9 +63,12 @@ class Point:
     hedge_count: int
     star_parts: int
     expects_example: bool
+    band_s: tuple[float, float] | None = None
 
     @property
     def target_band_s(self) -> tuple[float, float]:
+        if self.band_s is not None:
+            return self.band_s
         return self.target_s * (1 - TARGET_TOLERANCE), self.target_s * (1 + TARGET_TOLERANCE)
 
     @property
@@ -199,13 +203,16 @@ def point(attempt: Attempt) -> Point:
     analysis = analysis_of(attempt)
     pacing, example = analysis["pacing"], analysis["example"]
     expects_example = bool(example["options"]["expect_example"])
+    target, low, high = length_band(
+        analysis, target_seconds(attempt.question, expects_example=expects_example)
+    )
     return Point(
         attempt_id=attempt.id,
         question=attempt.question,
         created_at=attempt.created_at,
         session_id=attempt.session_id,
         duration_s=analysis["conciseness"]["duration_s"],
-        target_s=target_seconds(attempt.question, expects_example=expects_example),
+        target_s=target,
         word_count=analysis["conciseness"]["word_count"],
         filler_count=analysis["fillers"]["count"],
         fillers_per_minute=analysis["fillers"]["per_minute"],
@@ -215,6 +222,7 @@ def point(attempt: Attempt) -> Point:
         hedge_count=len(analysis["conciseness"]["hedges"]),
         star_parts=sum(bool(found) for found in example["star"].values()),
         expects_example=expects_example,
+        band_s=(low, high),
     )
 
 
@@ -750,12 +758,14 @@ def _star_cell(p: Point) -> str:
 
 
 def _against_target(p: Point) -> str:
-    """Measured from the target itself, as the results page says it; "on target" inside the band."""
-    target = clock(p.target_s)
+    """Judged against the answer's on-target band, in the words the results page uses."""
+    low, high = p.target_band_s
+    band = f"{clock(low)}–{clock(high)}"
     if p.in_target:
-        return f"on target ({target})"
-    side = "over" if p.duration_s > p.target_s else "under"
-    return f"{abs(p.duration_s - p.target_s):.0f} s {side} {target}"
+        return f"on target ({band})"
+    if p.duration_s < low:
+        return f"too short by {max(1, round(low - p.duration_s))} s ({band})"
+    return f"too long by {max(1, round(p.duration_s - high))} s ({band})"
 
 
 def sessions_table(sessions: list[Session], attempts: list[Attempt]) -> pd.DataFrame:

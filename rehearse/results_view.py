@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from rehearse.accuracy import filler_accuracy_note
+from rehearse.conciseness import TARGET_TOLERANCE
 from rehearse.store import Attempt
 from rehearse.text import normalize
 from rehearse.tips import clock
@@ -119,21 +120,51 @@ def _pace_headline(analysis: dict, previous: dict | None) -> Headline:
     return Headline("Words per minute", f"{wpm:.0f}", delta, "off", note)
 
 
+def length_band(analysis: dict, target_seconds: float) -> tuple[float, float, float]:
+    """The target and the band (shortest, longest) the answer's length is judged against, in seconds.
+
+    An analysis made with its question carries its own band (the one its verdict and tip used); an
+    older one without it gets ``target_seconds`` widened by the default margin, as History always did.
+    """
+    conciseness = analysis["conciseness"]
+    if conciseness.get("target_s") is not None:
+        low, high = conciseness["band_s"]
+        return conciseness["target_s"], low, high
+    return (
+        target_seconds,
+        target_seconds * (1 - TARGET_TOLERANCE),
+        target_seconds * (1 + TARGET_TOLERANCE),
+    )
+
+
+def length_verdict(duration_s: float, low: float, high: float) -> str:
+    """The analyzer's own verdict ("short", "ok", "long"), for analyses that predate their band."""
+    return "short" if duration_s < low else "long" if duration_s > high else "ok"
+
+
 def _length_headline(analysis: dict, target_seconds: float, previous: dict | None) -> Headline:
     duration = analysis["conciseness"]["duration_s"]
-    off_by = duration - target_seconds
-    if abs(off_by) < 0.5:
-        note = f"Right on the {clock(target_seconds)} target."
+    target, low, high = length_band(analysis, target_seconds)
+    aim = f"aim for {clock(low)}–{clock(high)} (target {clock(target)})"
+    verdict = length_verdict(duration, low, high)
+    if verdict == "ok":
+        note = f"On target: {aim}."
+    elif verdict == "short":
+        note = f"Too short by {_seconds(low - duration)}: {aim}."
     else:
-        side = "over" if off_by > 0 else "under"
-        note = f"{abs(off_by):.0f} s {side} the {clock(target_seconds)} target."
+        note = f"Too long by {_seconds(duration - high)}: {aim}."
     if previous is None:
         return Headline("Length", clock(duration), None, "off", note)
     change = duration - previous["conciseness"]["duration_s"]
-    closer = abs(off_by) < abs(previous["conciseness"]["duration_s"] - target_seconds)
+    closer = abs(duration - target) < abs(previous["conciseness"]["duration_s"] - target)
     # Green when the answer moved towards the target, whichever direction that is.
     color = "normal" if (change > 0) == closer else "inverse"
     return Headline("Length", clock(duration), f"{change:+.0f} s", color, note)
+
+
+def _seconds(amount: float) -> str:
+    # Never "by 0 s": an answer just outside the band is outside it by at least a second.
+    return f"{max(1, round(amount))} s"
 
 
 def _star_headline(analysis: dict, previous: dict | None) -> Headline:

@@ -153,12 +153,19 @@ def _pace_tips(pacing: PacingResult) -> list[Tip]:
 
 def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
     tips = []
-    options = conciseness.options
+    low, high = conciseness.options.band_s
+    # Named the way the results page names it, so the card and the tip quote the same standard.
+    aim = (
+        f"aim for {clock(low)}–{clock(high)} (the target is {clock(conciseness.options.target_s)})"
+        if conciseness.options.target_s is not None
+        else f"aim for {clock(low)}–{clock(high)}"
+    )
+    evidence = f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words)."
     if conciseness.verdict == "long":
         tips.append(
             Tip(
-                message=f"Shorten the answer to under {clock(options.long_above_s)}: lead with the point, then one example.",
-                evidence=f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words).",
+                message=f"Shorten the answer to under {clock(high)}: lead with the point, then one example; {aim}.",
+                evidence=evidence,
                 advice=ADVICE_CONCISE,
                 start=None,
                 priority=75,
@@ -167,8 +174,8 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
     elif conciseness.verdict == "short":
         tips.append(
             Tip(
-                message=f"Say more: an answer under {clock(options.short_below_s)} rarely shows enough of what you did.",
-                evidence=f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words).",
+                message=f"Say more: {aim}. A shorter answer rarely shows enough of what you did.",
+                evidence=evidence,
                 advice=ADVICE_EXAMPLES,
                 start=None,
                 priority=65,

@@ -21,6 +21,7 @@ SAMPLE_QUESTION = "Tell me about a time you improved a process."
 SCRIPT_WORDS = ("refund", "checklist", "finance", "supplier")
 # Generous: the first analysis loads the speech and language models on a shared 2-core machine.
 ANALYSIS_TIMEOUT_S = 300
+MARGIN = "On target within ± this % of the question's target"
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +162,7 @@ def test_settings_reach_the_analysis(rehearse_home: Path):
     assert str(rehearse_home) in "\n".join(markdown.value for markdown in app.markdown)
     _number(app, "Slow below").set_value(60.0)
     _number(app, "Fast above").set_value(90.0)
-    _number(app, "Short below").set_value(5.0)
-    _number(app, "Long above").set_value(20.0)
+    _number(app, MARGIN).set_value(5.0)
     _button(app, "Save settings").click().run()
     assert app.success and not app.error
 
@@ -171,14 +171,31 @@ def test_settings_reach_the_analysis(rehearse_home: Path):
     [attempt] = open_store(rehearse_home).list_attempts()
     options = attempt.analysis["options"]
     assert (options["pacing"]["slow_below_wpm"], options["pacing"]["fast_above_wpm"]) == (60.0, 90.0)
-    assert (options["conciseness"]["short_below_s"], options["conciseness"]["long_above_s"]) == (5.0, 20.0)
+    assert options["conciseness"]["target_tolerance"] == 0.05
+    conciseness = attempt.analysis["conciseness"]
+    # The sample answers a 1:30 question: the band is that target within 5 %.
+    assert (conciseness["target_s"], conciseness["band_s"]) == (90.0, [85.5, 94.5])
     assert attempt.analysis["pacing"]["verdict"] == "fast"
-    assert attempt.analysis["conciseness"]["verdict"] == "long"
+    low, high = conciseness["band_s"]
+    duration = conciseness["duration_s"]
+    assert conciseness["verdict"] == ("short" if duration < low else "long" if duration > high else "ok")
+
+
+def test_settings_adjust_the_question_target_band_and_say_so():
+    app = _app()
+    app.switch_page("app_pages/settings.py").run()
+    labels = [number.label for number in app.number_input]
+    # One standard for length: no separate fixed limits beside the question's own target.
+    assert "Short below" not in labels and "Long above" not in labels
+    assert _number(app, MARGIN).value == 25.0
+    page = "\n".join(caption.value for caption in app.caption)
+    assert "Each question has its own target length" in page
+    assert "the Length card, the length tip and History all use this one band" in page
 
 
 @pytest.mark.parametrize(
     ("label", "value", "message"),
-    [("Slow below", 300.0, "slow pace threshold"), ("Short below", 500.0, "short-answer length")],
+    [("Slow below", 300.0, "slow pace threshold")],
 )
 def test_impossible_thresholds_are_refused_with_the_reason(label: str, value: float, message: str):
     app = _app()

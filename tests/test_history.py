@@ -12,7 +12,8 @@ import pytest
 from transcripts import transcript_from_text
 
 import rehearse.store as store_module
-from rehearse.analysis import analyze_transcript
+from rehearse.analysis import AnalysisOptions, analyze_transcript
+from rehearse.conciseness import ConcisenessOptions
 from rehearse.errors import ParameterError
 from rehearse.history import (
     CSV_COLUMNS,
@@ -95,6 +96,40 @@ def test_point_reads_the_stored_analysis(why_attempts: list[Attempt]):
     assert p.expects_example is False  # "Why us?" asks for reasons, not a story
     assert p.target_s == 60  # the bank's target for this question
     assert p.target_band_s == (45.0, 75.0)
+
+
+def test_inside_the_target_length_is_the_analysis_own_verdict(store: Store):
+    # 40 s and 60 s answers to a question with a 1:00 target: the old fixed 30-120 s limits called
+    # both "ok" while History counted only the second inside the 0:45-1:15 band.
+    short, fitting = (seed(store, WHY, "word " * words) for words in (100, 150))
+    assert [a.analysis["conciseness"]["verdict"] for a in (short, fitting)] == ["short", "ok"]
+    assert [point(a).in_target for a in (short, fitting)] == [False, True]
+    table = attempts_table([short, fitting])
+    assert list(table["Against target"]) == ["too short by 5 s (0:45–1:15)", "on target (0:45–1:15)"]
+    summary = progress(points([short, fitting]))
+    assert summary is not None
+    assert any(
+        line.startswith("1 of 2 answers inside the target length (0:45–1:15)") for line in summary.summary
+    )
+
+
+def test_a_wider_margin_in_the_settings_reaches_history(store: Store):
+    options = AnalysisOptions(conciseness=ConcisenessOptions(target_tolerance=0.5))
+    analysis = analyze_transcript(transcript_from_text("word " * 100), question=WHY, options=options)
+    attempt_id = store.save_recording(WHY, b"RIFF-audio", ".wav")
+    store.save_analysis(attempt_id, analysis.to_dict())
+    p = point(store.get_attempt(attempt_id))
+    assert (p.target_band_s, p.in_target) == ((30.0, 90.0), True)
+
+
+def test_an_analysis_saved_before_it_kept_its_band_is_judged_against_its_question_target(store: Store):
+    attempt = seed(store, WHY, "word " * 100)
+    old = dict(attempt.analysis)
+    old["conciseness"] = {
+        key: value for key, value in old["conciseness"].items() if key not in ("target_s", "band_s")
+    }
+    p = point(replace(attempt, analysis=old))
+    assert (p.target_s, p.target_band_s, p.in_target) == (60, (45.0, 75.0), False)
 
 
 def test_target_of_a_typed_question_follows_whether_a_story_is_expected():
