@@ -35,6 +35,12 @@ REMOVED_STYLE = (
     "background:#ffe3e3;color:#c92a2a;text-decoration:line-through;border-radius:3px;padding:0 2px"
 )
 ADDED_STYLE = "background:#d3f9d8;color:#2b8a3e;text-decoration:none;border-radius:3px;padding:0 2px"
+# Changes between the earlier and the recent average smaller than these are called steady: they are
+# within what one answer differs from the next without any practice.
+FILLERS_STEADY_PER_MINUTE = 0.5
+PACE_STEADY_WPM = 5
+# How far apart the lowest and highest attempt must be before the summary warns that they swing.
+UNEVEN_SWING = {" per minute": 3.0}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -275,12 +281,18 @@ def filter_attempts(
 
 
 def progress(history: list[Point]) -> Progress | None:
-    """First against latest, the best, and a few plain sentences; None without analysed attempts."""
+    """The trend over every attempt, the best, and a few plain sentences; None without analysed attempts.
+
+    Attempts at different questions are not one series: their summary says how they went overall and
+    leaves the trends to each question's own summary.
+    """
     if not history:
         return None
     history = sorted(history, key=lambda p: p.attempt_id)
     first, latest, top = history[0], history[-1], best(history)
     assert top is not None  # history is not empty
+    if len({p.question for p in history}) > 1:
+        return Progress(len(history), first, latest, top, _overview(history))
     if len(history) == 1:
         summary = (
             f"One analysed attempt so far ({latest.fillers_per_minute:.1f} fillers and "
@@ -289,8 +301,8 @@ def progress(history: list[Point]) -> Progress | None:
         )
         return Progress(1, first, latest, top, summary)
     summary = (
-        _fillers_sentence(first, latest, len(history)),
-        _pace_sentence(first, latest),
+        _fillers_sentence(history),
+        _pace_sentence(history),
         _length_sentence(history),
         *_star_sentence(history),
         f"Best so far: attempt #{top.attempt_id} ({when(top.created_at)}).",
@@ -298,25 +310,95 @@ def progress(history: list[Point]) -> Progress | None:
     return Progress(len(history), first, latest, top, summary)
 
 
-def _fillers_sentence(first: Point, latest: Point, count: int) -> str:
-    before, after = round(first.fillers_per_minute, 1), round(latest.fillers_per_minute, 1)
-    if before == after:
-        return f"Fillers steady at {after:.1f} per minute over {count} attempts."
-    direction = "down" if after < before else "up"
-    return f"Fillers {direction} from {before:.1f} to {after:.1f} per minute over {count} attempts."
-
-
-def _pace_sentence(first: Point, latest: Point) -> str:
-    low, high = latest.comfortable_wpm
-    if latest.comfortable_pace:
-        where = f"comfortable (between {low:g} and {high:g})"
-    else:
-        where = f"{'slow' if latest.words_per_minute < low else 'fast'} ({low:g}–{high:g} is comfortable)"
-    if round(first.words_per_minute) == round(latest.words_per_minute):
-        return f"Pace steady at {latest.words_per_minute:.0f} words per minute: {where}."
+def _overview(history: list[Point]) -> tuple[str, ...]:
+    questions = len({p.question for p in history})
     return (
-        f"Pace went from {first.words_per_minute:.0f} to {latest.words_per_minute:.0f} words per minute:"
-        f" now {where}."
+        f"{count(len(history), 'analysed attempt')} at {questions} questions. Answers to different "
+        "questions are not one series: each question's own progress is below.",
+        f"On average {_mean(p.fillers_per_minute for p in history):.1f} fillers per minute and "
+        f"{_mean(p.words_per_minute for p in history):.0f} words per minute.",
+        _length_sentence(history),
+    )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One number's average over the earlier attempts against its average over the recent ones.
+
+    Every attempt counts, not only the first and the latest: the recent ones are the latest half
+    (rounded down), the earlier ones the rest. ``lowest`` and ``highest`` span all of them.
+    """
+
+    earlier: float
+    recent: float
+    earlier_count: int
+    recent_count: int
+    lowest: float
+    highest: float
+
+    @property
+    def attempt_count(self) -> int:
+        return self.earlier_count + self.recent_count
+
+
+def trend(values: list[float]) -> Trend:
+    """The :class:`Trend` of values given oldest first (at least two)."""
+    if len(values) < 2:
+        raise ParameterError("A trend needs at least two attempts.")
+    recent_count = len(values) // 2
+    earlier, recent = values[:-recent_count], values[-recent_count:]
+    return Trend(_mean(earlier), _mean(recent), len(earlier), len(recent), min(values), max(values))
+
+
+def _change(t: Trend, before: str, after: str, unit: str) -> str:
+    """ "from A to B" with the attempts each average rests on, so the reader knows how much it holds."""
+    if t.attempt_count == 2:
+        return f"from {before} to {after}{unit} between your 2 attempts"
+    recent = (
+        "in your latest attempt" if t.recent_count == 1 else f"the average of your latest {t.recent_count}"
+    )
+    return f"from {before}{unit}, the average of your first {t.earlier_count} attempts, to {after} {recent}"
+
+
+def _fillers_sentence(history: list[Point]) -> str:
+    t = trend([p.fillers_per_minute for p in history])
+    before, after = round(t.earlier, 1), round(t.recent, 1)
+    if abs(after - before) < FILLERS_STEADY_PER_MINUTE:
+        sentence = f"Fillers steady at about {after:.1f} per minute over {t.attempt_count} attempts."
+    else:
+        direction = "down" if after < before else "up"
+        sentence = f"Fillers {direction} {_change(t, f'{before:.1f}', f'{after:.1f}', ' per minute')}."
+    return sentence + _uneven(t, 1, " per minute")
+
+
+def _pace_sentence(history: list[Point]) -> str:
+    t = trend([p.words_per_minute for p in history])
+    low, high = history[-1].comfortable_wpm
+    before, after = round(t.earlier), round(t.recent)
+    was, now = _pace_zone(t.earlier, low, high), _pace_zone(t.recent, low, high)
+    band = f"between {low:g} and {high:g}" if now == "comfortable" else f"{low:g}–{high:g} is comfortable"
+    if abs(after - before) < PACE_STEADY_WPM:
+        return (
+            f"Pace steady at about {after} words per minute over {t.attempt_count} attempts: {now} ({band})."
+        )
+    direction = "rose" if after > before else "fell"
+    # "now" only when the pace moved into another zone; otherwise it was already there.
+    where = f"now {now}" if now != was else f"still {now}"
+    return f"Pace {direction} {_change(t, str(before), str(after), ' words per minute')}: {where} ({band})."
+
+
+def _pace_zone(words_per_minute: float, low: float, high: float) -> str:
+    return "slow" if words_per_minute < low else "fast" if words_per_minute > high else "comfortable"
+
+
+def _uneven(t: Trend, decimals: int, unit: str) -> str:
+    """A warning when the attempts swing so widely that the two averages say little."""
+    swing = t.highest - t.lowest
+    if t.attempt_count < 3 or swing <= 2 * abs(t.recent - t.earlier) or swing < UNEVEN_SWING[unit]:
+        return ""
+    return (
+        f" It varied from {t.lowest:.{decimals}f} to {t.highest:.{decimals}f}{unit}, "
+        "so a few more attempts will show the trend better."
     )
 
 
@@ -467,13 +549,13 @@ def session_summary(session: Session, attempts: Iterable[Attempt]) -> SessionSum
     if analysed:
         inside = sum(p.in_target for p in analysed)
         summary.append(
-            f"On average {_mean(p.fillers_per_minute for p in analysed):.1f} fillers and"
+            f"On average {_mean(p.fillers_per_minute for p in analysed):.1f} fillers per minute and"
             f" {_mean(p.words_per_minute for p in analysed):.0f} words per minute;"
             f" {inside} of {count(len(analysed), 'answer')} inside the target length."
         )
     for question, asked in group_by_question(analysed).items():
         if len(asked) > 1:
-            fillers = _fillers_sentence(asked[0], asked[-1], len(asked))
+            fillers = _fillers_sentence(asked)
             summary.append(f"“{question}”: {fillers[0].lower()}{fillers[1:]}")
     unanalysed = len(mine) - len(analysed)
     if unanalysed:
@@ -654,9 +736,12 @@ TRENDS = {
 
 
 def trend_frame(history: list[Point]) -> pd.DataFrame:
-    """One row per analysed attempt, oldest first, with the bands each chart shades and the best marked."""
+    """One row per analysed attempt, oldest first, with the bands each chart shades and each question's best marked."""
     history = sorted(history, key=lambda p: p.attempt_id)
-    top = best(history)
+    # The best of each question: answers to different questions do not compete with each other.
+    tops = {
+        best([p for p in history if p.question == question]) for question in {p.question for p in history}
+    }
     return pd.DataFrame(
         {
             "number": range(1, len(history) + 1),
@@ -671,7 +756,7 @@ def trend_frame(history: list[Point]) -> pd.DataFrame:
             "target_low_s": [p.target_band_s[0] for p in history],
             "target_high_s": [p.target_band_s[1] for p in history],
             "star_parts": [p.star_parts for p in history],
-            "best": [top is not None and p.attempt_id == top.attempt_id for p in history],
+            "best": [p in tops for p in history],
         },
         columns=[
             "number", "attempt", "when", "question", "fillers_per_minute", "words_per_minute", "slow_below",

@@ -17,6 +17,7 @@ from rehearse.conciseness import ConcisenessOptions
 from rehearse.errors import ParameterError
 from rehearse.history import (
     CSV_COLUMNS,
+    Point,
     attempt_json,
     attempt_markdown,
     attempts_csv,
@@ -144,11 +145,81 @@ def test_progress_says_in_plain_words_how_fillers_moved(why_attempts: list[Attem
     summary = progress(points(why_attempts))
     assert summary is not None
     assert (summary.first.attempt_id, summary.latest.attempt_id) == (why_attempts[0].id, why_attempts[-1].id)
-    assert summary.summary[0] == f"Fillers down from {first:.1f} to {latest:.1f} per minute over 3 attempts."
+    earlier = (first + why_attempts[1].analysis["fillers"]["per_minute"]) / 2
+    assert summary.summary[0] == (
+        f"Fillers down from {earlier:.1f} per minute, the average of your first 2 attempts,"
+        f" to {latest:.1f} in your latest attempt."
+    )
     assert any("words per minute" in line for line in summary.summary)
     assert any("inside the target length (0:45–1:15)" in line for line in summary.summary)
     assert summary.best.attempt_id == why_attempts[-1].id
     assert summary.summary[-1].startswith(f"Best so far: attempt #{why_attempts[-1].id}")
+
+
+def _series(attempt: Attempt, **values: list[float]) -> list[Point]:
+    """Points of one question, oldest first, with the given numbers (one list per Point field)."""
+    base = point(attempt)
+    count = len(next(iter(values.values())))
+    return [
+        replace(
+            base, attempt_id=base.attempt_id + index, **{name: seq[index] for name, seq in values.items()}
+        )
+        for index in range(count)
+    ]
+
+
+def test_the_filler_trend_rests_on_every_attempt_not_the_first_and_last(store: Store):
+    # The issue's run read "Fillers steady at 3.4 per minute": the first and last happened to agree.
+    history = _series(seed(store, WHY, WHY_ANSWERS[0]), fillers_per_minute=[3.4, 20.0, 0.0, 9.6, 3.4])
+    sentence = progress(history).summary[0]
+    assert sentence.startswith(
+        "Fillers down from 7.8 per minute, the average of your first 3 attempts, to 6.5 the average of"
+        " your latest 2."
+    )
+    assert "steady" not in sentence
+    assert "It varied from 0.0 to 20.0 per minute" in sentence
+
+
+def test_fillers_are_steady_only_when_the_averages_agree(store: Store):
+    history = _series(seed(store, WHY, WHY_ANSWERS[0]), fillers_per_minute=[4.0, 4.2, 3.9, 4.1])
+    assert progress(history).summary[0] == "Fillers steady at about 4.0 per minute over 4 attempts."
+    two = _series(seed(store, WHY, WHY_ANSWERS[0]), fillers_per_minute=[6.0, 2.0])
+    assert progress(two).summary[0] == "Fillers down from 6.0 to 2.0 per minute between your 2 attempts."
+
+
+@pytest.mark.parametrize(
+    ("paces", "says", "never"),
+    [
+        (
+            [144.0, 165.0],
+            "rose from 144 to 165 words per minute between your 2 attempts: still comfortable",
+            "now",
+        ),
+        (
+            [180.0, 150.0],
+            "fell from 180 to 150 words per minute between your 2 attempts: now comfortable",
+            "still",
+        ),
+        ([150.0, 190.0], "now fast (110–170 is comfortable)", "still"),
+    ],
+)
+def test_pace_says_now_only_when_it_moved_into_another_zone(store: Store, paces, says, never):
+    history = _series(seed(store, WHY, WHY_ANSWERS[0]), words_per_minute=paces)
+    [sentence] = [line for line in progress(history).summary if line.startswith("Pace")]
+    assert says in sentence and never not in sentence.split(":")[1]
+
+
+def test_every_question_together_is_not_read_as_one_series(store: Store):
+    why = seed(store, WHY, WHY_ANSWERS[0] * 3)
+    star = seed(store, STAR, STAR_ANSWER)
+    summary = progress(points([why, star]))
+    assert summary is not None
+    text = " ".join(summary.summary)
+    assert "2 analysed attempts at 2 questions" in text and "not one series" in text
+    assert "Fillers down" not in text and "Fillers up" not in text and "Best so far" not in text
+    assert "inside their question's target length" in text
+    # Each question's best is starred on the charts, not one best across questions.
+    assert list(trend_frame(points([why, star]))["best"]) == [True, True]
 
 
 def test_progress_of_one_attempt_asks_for_another_and_of_none_is_none(store: Store):
