@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 SAMPLE_LABELS = {"strong_star": "A strong STAR answer", "vague_fillers": "A vague answer full of fillers"}
 BANK, OWN = "From the question bank", "My own question"
 RECORD, UPLOAD = "Record now", "Upload a recording"
+# Answers this browser session saved: answer_key -> attempt id.
+SAVED_ANSWERS_KEY = "saved_answers"
+NOTICE_KEY = "rehearse_notice"
 
 
 def pick_question() -> Question | None:
@@ -63,15 +67,56 @@ def sample_answers() -> list[Sample]:
     ]
 
 
-def save_and_analyse(store: Store, question: Question, audio_bytes: bytes, suffix: str) -> str | None:
-    """Save the recording first, then analyse it; returns why it could not be saved, if it could not."""
+def answer_key(question: str, audio_bytes: bytes) -> str:
+    """What makes two answers the same: the same recording to the same question."""
+    return hashlib.sha256(question.encode() + b"\0" + audio_bytes).hexdigest()
+
+
+def already_saved(store: Store, key: str) -> int | None:
+    """The attempt this browser session already saved for the same answer, if it is still stored."""
+    attempt_id = st.session_state.get(SAVED_ANSWERS_KEY, {}).get(key)
+    if attempt_id is None:
+        return None
+    try:
+        store.get_attempt(attempt_id)
+    except StoreError:  # deleted since: the answer may be saved again
+        return None
+    return attempt_id
+
+
+def save_and_analyse(
+    store: Store, question: Question, audio_bytes: bytes, suffix: str, *, sample: bool = False
+) -> str | None:
+    """Save the recording first, then analyse it; returns why it could not be saved, if it could not.
+
+    A second click for the same recording opens the attempt already saved instead of a duplicate
+    that would count twice in the progress. A sample answer is marked, so History leaves it out.
+    """
+    key = answer_key(question.text, audio_bytes)
+    if (attempt_id := already_saved(store, key)) is not None:
+        st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
+        st.session_state[NOTICE_KEY] = (
+            f"This recording was already analysed as attempt #{attempt_id}; its results are below. "
+            "Record or upload a new answer to make another attempt."
+        )
+        return None
     try:
         attempt_id = store.save_recording(question.text, audio_bytes, suffix)
     except StoreError as error:
         return str(error)
+    st.session_state.setdefault(SAVED_ANSWERS_KEY, {})[key] = attempt_id
     st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
     analyse_attempt(store, attempt_id)
+    if sample:
+        mark_sample(store, attempt_id)
     return None
+
+
+def mark_sample(store: Store, attempt_id: int) -> None:
+    """Mark the app's own sample answer in its analysis, so progress and "best" leave it out."""
+    attempt = store.get_attempt(attempt_id)
+    if attempt.analysis is not None:
+        store.save_analysis(attempt_id, attempt.analysis | {"sample": True})
 
 
 store = open_store_or_stop()
@@ -120,10 +165,12 @@ with answer_column:
         sample_clicked = st.button("Try a sample answer", disabled=sample is None)
 
 new_answer = None
+is_sample = False
 if analyse_clicked and answer is not None and question is not None:
     new_answer = (question, answer.getvalue(), Path(answer.name).suffix or ".wav")
 elif sample_clicked and sample is not None:
     new_answer = (find_question(sample.question), sample.path.read_bytes(), sample.path.suffix)
+    is_sample = True
 
 # One slot for progress and results: a new analysis replaces the previous results at once
 # instead of leaving them greyed out on the page while it runs.
@@ -131,7 +178,7 @@ results = st.empty()
 save_error = None
 if new_answer is not None:
     with results.container():
-        save_error = save_and_analyse(store, *new_answer)
+        save_error = save_and_analyse(store, *new_answer, sample=is_sample)
 
 attempt_id = st.session_state.get(CURRENT_ATTEMPT_KEY)
 with results.container():
@@ -139,6 +186,8 @@ with results.container():
         st.error(save_error)
     elif attempt_id is not None:
         st.divider()
+        if NOTICE_KEY in st.session_state:
+            st.info(st.session_state.pop(NOTICE_KEY), icon=":material/content_copy:")
         try:
             attempt = store.get_attempt(attempt_id)
         except StoreError as error:

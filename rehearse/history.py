@@ -233,9 +233,15 @@ def point(attempt: Attempt) -> Point:
 
 
 def points(attempts: Iterable[Attempt]) -> list[Point]:
-    """The analysed attempts as points, oldest first; failed and unanalysed ones are left out."""
+    """The candidate's analysed attempts as points, oldest first.
+
+    Failed and unanalysed attempts have no numbers, and a sample answer is the app's, not the
+    candidate's: neither may move the progress or become the best.
+    """
     return [
-        point(attempt) for attempt in sorted(attempts, key=lambda a: a.id) if attempt.analysis is not None
+        point(attempt)
+        for attempt in sorted(attempts, key=lambda a: a.id)
+        if attempt.analysis is not None and not is_sample(attempt)
     ]
 
 
@@ -535,32 +541,57 @@ def format_comparison(comparison: Comparison) -> str:
 
 
 def session_summary(session: Session, attempts: Iterable[Attempt]) -> SessionSummary:
-    """What one sitting covered and how it went, from the attempts of that session."""
+    """What one sitting covered and how it went, from the attempts of that session.
+
+    Only the candidate's analysed answers count; failed analyses and sample answers are named apart.
+    """
     mine = sorted((a for a in attempts if a.session_id == session.id), key=lambda a: a.id)
     questions = tuple(group_by_question(mine))
+    analysed = points(mine)
     started, ended = datetime.fromisoformat(session.started_at), datetime.fromisoformat(session.ended_at)
     minutes = round((ended - started).total_seconds() / 60)
     length = "" if len(mine) < 2 else f" in {minutes} min" if minutes else " in under a minute"
-    summary = [
-        f"{count(len(mine), 'attempt')} at {count(len(questions), 'question')}{length}"
-        f" ({session_period(session)})."
-    ]
-    analysed = points(mine)
     if analysed:
-        inside = sum(p.in_target for p in analysed)
-        summary.append(
+        asked = len({p.question for p in analysed})
+        summary = [
+            f"{count(len(analysed), 'attempt')} at {count(asked, 'question')}{length}"
+            f" ({session_period(session)}).",
             f"On average {_mean(p.fillers_per_minute for p in analysed):.1f} fillers per minute and"
             f" {_mean(p.words_per_minute for p in analysed):.0f} words per minute;"
-            f" {inside} of {count(len(analysed), 'answer')} inside the target length."
-        )
-    for question, asked in group_by_question(analysed).items():
-        if len(asked) > 1:
-            fillers = _fillers_sentence(asked)
+            f" {sum(p.in_target for p in analysed)} of {count(len(analysed), 'answer')} inside the"
+            " target length.",
+        ]
+    else:
+        summary = [f"No answer of yours was analysed in this session ({session_period(session)})."]
+    for question, of_question in group_by_question(analysed).items():
+        if len(of_question) > 1:
+            fillers = _fillers_sentence(of_question)
             summary.append(f"“{question}”: {fillers[0].lower()}{fillers[1:]}")
-    unanalysed = len(mine) - len(analysed)
-    if unanalysed:
-        summary.append(f"{count(unanalysed, 'attempt')} not analysed.")
+    left_out = not_counted(mine)
+    if left_out:
+        summary.append(left_out)
     return SessionSummary(session, questions, tuple(summary))
+
+
+def is_sample(attempt: Attempt) -> bool:
+    """Whether the attempt is the app's own sample answer, run to try the app (not the candidate's)."""
+    return attempt.analysis is not None and attempt.analysis.get("sample") is True
+
+
+def not_counted(attempts: Iterable[Attempt]) -> str | None:
+    """Which attempts the progress, the tables and the best leave out, and why; None when none are."""
+    attempts = list(attempts)
+    failed = [a for a in attempts if a.analysis is None]
+    samples = [a for a in attempts if is_sample(a)]
+    parts = []
+    if failed:
+        numbers = ", ".join(f"#{a.id}" for a in failed)
+        parts.append(f"{count(len(failed), 'attempt')} not analysed ({numbers})")
+    if samples:
+        parts.append(f"{count(len(samples), 'sample answer')} (the app's, not yours)")
+    if not parts:
+        return None
+    return f"Not counted: {' and '.join(parts)}."
 
 
 def session_period(session: Session) -> str:
@@ -611,6 +642,7 @@ def attempt_row(attempt: Attempt) -> dict[str, object]:
         "expects_example": p.expects_example,
         "star_parts": p.star_parts,
         **{f"star_{part}": bool(star[part]) for part in STAR_LABELS},
+        "sample": is_sample(attempt),
     }
 
 
@@ -618,7 +650,7 @@ CSV_COLUMNS = (
     "id", "created_at", "session_id", "question", "status", "error",
     "duration_s", "target_s", "in_target", "word_count", "filler_count", "fillers_per_minute",
     "words_per_minute", "pace_verdict", "pace_variation", "hedge_count", "expects_example", "star_parts",
-    *(f"star_{part}" for part in STAR_LABELS),
+    *(f"star_{part}" for part in STAR_LABELS), "sample",
 )  # fmt: skip
 
 
@@ -698,7 +730,9 @@ def _attempt_line(attempt: Attempt, *, is_best: bool) -> str:
     star = f"  STAR {p.star_parts}/4" if p.expects_example else ""
     return (
         f"{head}  {clock(p.duration_s):>5}  {p.fillers_per_minute:4.1f} fillers/min"
-        f"  {p.words_per_minute:3.0f} words/min{star}" + ("  ★ best" if is_best else "")
+        f"  {p.words_per_minute:3.0f} words/min{star}"
+        + ("  ★ best" if is_best else "")
+        + ("  (sample answer, not counted)" if is_sample(attempt) else "")
     )
 
 
@@ -744,7 +778,10 @@ def trend_frame(history: list[Point]) -> pd.DataFrame:
     }
     return pd.DataFrame(
         {
-            "number": range(1, len(history) + 1),
+            # Counted within each question: answers to different questions are separate series.
+            "number": [
+                sum(q.question == p.question for q in history[: index + 1]) for index, p in enumerate(history)
+            ],
             "attempt": [f"#{p.attempt_id}" for p in history],
             "when": [when(p.created_at) for p in history],
             "question": [p.question for p in history],
@@ -768,8 +805,9 @@ def trend_frame(history: list[Point]) -> pd.DataFrame:
 def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
     """One metric over the attempts: a line per question, the good band shaded green, the best starred."""
     title, field, band = TRENDS[trend]
-    x = alt.X("number:O", title="Attempt, oldest first", axis=alt.Axis(labelAngle=0))
     several = frame["question"].nunique() > 1
+    x_title = "Attempt at each question, oldest first" if several else "Attempt, oldest first"
+    x = alt.X("number:O", title=x_title, axis=alt.Axis(labelAngle=0))
     color = (
         alt.Color(
             "question:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)
@@ -808,26 +846,29 @@ def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
     return alt.layer(*layers).properties(height=200, title=title, autosize=autosize)
 
 
-_STATUS = {"analysed": "analysed", "failed": "analysis failed", "recorded": "not analysed"}
-
-
 def attempts_table(attempts: list[Attempt]) -> pd.DataFrame:
-    """Attempts (in the order given) as the History page lists them; the best one starred."""
+    """Analysed attempts (in the order given) as the History page lists them; the best one starred.
+
+    Attempts without numbers are left out rather than shown as empty cells (:func:`not_counted`
+    names them); a sample answer is listed, marked, and never the best.
+    """
     top = best(points(attempts))
     rows = []
     for attempt in attempts:
-        p = point(attempt) if attempt.analysis is not None else None
+        if attempt.analysis is None:
+            continue
+        p = point(attempt)
         rows.append(
             {
                 "Best": "★" if top is not None and attempt.id == top.attempt_id else "",
                 "Attempt": f"#{attempt.id}",
                 "When": when(attempt.created_at),
-                "Length": clock(p.duration_s) if p else None,
-                "Against target": _against_target(p) if p else None,
-                "Fillers/min": round(p.fillers_per_minute, 1) if p else None,
-                "Words/min": round(p.words_per_minute) if p else None,
-                "STAR parts": _star_cell(p) if p else None,
-                "Status": _STATUS[attempt.status],
+                "Length": clock(p.duration_s),
+                "Against target": _against_target(p),
+                "Fillers/min": round(p.fillers_per_minute, 1),
+                "Words/min": round(p.words_per_minute),
+                "STAR parts": _star_cell(p),
+                "Status": "sample (not counted)" if is_sample(attempt) else "analysed",
             }
         )
     return pd.DataFrame(rows, columns=list(_TABLE_COLUMNS))
@@ -854,15 +895,16 @@ def _against_target(p: Point) -> str:
 
 
 def sessions_table(sessions: list[Session], attempts: list[Attempt]) -> pd.DataFrame:
-    """One row per practice session: when, how many attempts, which questions."""
-    return pd.DataFrame(
-        [
+    """One row per practice session: when, how many analysed answers of the candidate's, which questions."""
+    rows = []
+    for session in sessions:
+        # Failed analyses and sample answers are not the candidate's answers to count.
+        counted = points(a for a in attempts if a.session_id == session.id)
+        rows.append(
             {
                 "Session": session_period(session),
-                "Attempts": session.attempt_count,
-                "Questions": len({a.question for a in attempts if a.session_id == session.id}),
+                "Attempts": len(counted),
+                "Questions": len({p.question for p in counted}),
             }
-            for session in sessions
-        ],
-        columns=["Session", "Attempts", "Questions"],
-    )
+        )
+    return pd.DataFrame(rows, columns=["Session", "Attempts", "Questions"])

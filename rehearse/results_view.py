@@ -372,11 +372,14 @@ def attempts_frame(attempts: list[Attempt]) -> pd.DataFrame:
 
 def attempt_heading_html(attempt: Attempt, *, previous_id: int | None) -> str:
     """The question answered, when, and what the changes are measured against."""
-    comparison = (
-        f"Changes are against your previous attempt at this question (#{previous_id})."
-        if previous_id is not None
-        else "First analysed attempt at this question: the next one will show your progress."
-    )
+    if attempt.analysis is not None and attempt.analysis.get("sample") is True:
+        comparison = (
+            "This is the app's sample answer, not yours: it is kept out of your progress and best attempt."
+        )
+    elif previous_id is not None:
+        comparison = f"Changes are against your previous attempt at this question (#{previous_id})."
+    else:
+        comparison = "First analysed attempt at this question: the next one will show your progress."
     return (
         f"<p style='margin:0'><strong>{html.escape(attempt.question)}</strong></p>"
         f"<p style='margin:0;color:#6c757d;font-size:0.9rem'>Attempt #{attempt.id} · {when(attempt.created_at)} · {comparison}</p>"

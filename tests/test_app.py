@@ -131,21 +131,33 @@ def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, 
     assert open_store(rehearse_home).list_attempts()[0].status == "failed"
 
 
-def test_sample_answer_runs_with_its_own_question_and_appears_in_history(rehearse_home: Path):
+def test_sample_answer_runs_with_its_own_question_is_marked_and_kept_out_of_progress(rehearse_home: Path):
     app = _app()
     assert app.selectbox(key="sample").value.path.name == "strong_star.ogg"
     _button(app, "Try a sample answer").click().run(timeout=ANALYSIS_TIMEOUT_S)
     assert not app.exception and not app.error
     assert len(app.metric) == 4
+    assert "the app's sample answer, not yours" in _page_html(app)
     [attempt] = open_store(rehearse_home).list_attempts()
     assert attempt.question == SAMPLE_QUESTION
+    assert attempt.analysis["sample"] is True
+
+    # A second click on the same answer opens the saved attempt instead of saving a duplicate.
+    _button(app, "Try a sample answer").click().run(timeout=ANALYSIS_TIMEOUT_S)
+    assert len(open_store(rehearse_home).list_attempts()) == 1
+    assert f"already analysed as attempt #{attempt.id}" in app.info[-1].value
+    assert len(app.metric) == 4
 
     app.switch_page("app_pages/history.py").run()
     assert not app.exception
-    assert "One analysed attempt so far" in _page_html(app)
+    # The app's own sample is not the candidate's first attempt, nor their best.
+    assert "One analysed attempt so far" not in _page_html(app)
+    assert "Not counted: 1 sample answer" in app.info[0].value
     _history_view(app, "Attempts")
     [table] = app.dataframe
     assert list(table.value["Attempt"]) == [f"#{attempt.id}"]
+    assert list(table.value["Best"]) == [""]
+    assert list(table.value["Status"]) == ["sample (not counted)"]
     assert SAMPLE_QUESTION in _page_html(app)
     assert len(app.metric) == 4  # the newest attempt is opened below the list
 

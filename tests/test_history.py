@@ -31,10 +31,13 @@ from rehearse.history import (
     format_history,
     format_value,
     history_dict,
+    is_sample,
+    not_counted,
     point,
     points,
     progress,
     session_summary,
+    sessions_table,
     target_seconds,
     trend_chart,
     trend_frame,
@@ -219,7 +222,10 @@ def test_every_question_together_is_not_read_as_one_series(store: Store):
     assert "Fillers down" not in text and "Fillers up" not in text and "Best so far" not in text
     assert "inside their question's target length" in text
     # Each question's best is starred on the charts, not one best across questions.
-    assert list(trend_frame(points([why, star]))["best"]) == [True, True]
+    frame = trend_frame(points([why, star]))
+    assert list(frame["best"]) == [True, True]
+    # Each question's attempts are counted from its own first: the charts draw separate series.
+    assert list(frame["number"]) == [1, 1]
 
 
 def test_progress_of_one_attempt_asks_for_another_and_of_none_is_none(store: Store):
@@ -451,3 +457,54 @@ def test_attempts_table_and_trends_mark_the_best(why_attempts: list[Attempt]):
     pace = trend_chart(frame, "pace").to_dict()
     assert len(pace["layer"]) == 3  # the comfortable band, the line, the best attempt's star
     assert len(trend_chart(frame, "fillers").to_dict()["layer"]) == 2
+
+
+def _sample(store: Store, question: str, text: str) -> Attempt:
+    """An attempt saved the way the app saves its own sample answer: marked as a sample."""
+    attempt = seed(store, question, text)
+    store.save_analysis(attempt.id, attempt.analysis | {"sample": True})
+    return store.get_attempt(attempt.id)
+
+
+def test_a_sample_answer_is_kept_out_of_progress_and_best(store: Store):
+    # The app's polished sample became "Best so far: attempt #1" of a candidate's own vaguer answers.
+    sample = _sample(store, STAR, STAR_ANSWER)
+    own = [
+        seed(store, STAR, "we had a slow process and I helped a bit and it got better " * n) for n in (3, 4)
+    ]
+    everything = store.list_attempts()
+    assert is_sample(sample) and not any(is_sample(a) for a in own)
+    assert [p.attempt_id for p in points(everything)] == [a.id for a in own]
+    summary = progress(points(everything))
+    assert summary is not None and summary.best.attempt_id != sample.id
+    assert summary.first.attempt_id == own[0].id
+    table = attempts_table(everything)
+    [sample_row] = table[table["Attempt"] == f"#{sample.id}"].to_dict("records")
+    assert (sample_row["Best"], sample_row["Status"]) == ("", "sample (not counted)")
+    assert not_counted(everything) == "Not counted: 1 sample answer (the app's, not yours)."
+    rows = list(csv.DictReader(io.StringIO(attempts_csv(everything))))
+    assert [row["sample"] for row in rows] == ["False", "False", "True"]
+    assert f"#{sample.id}" in format_history(everything) and "(sample answer, not counted)" in format_history(
+        everything
+    )
+
+
+def test_failed_attempts_are_left_out_of_the_tables_and_named_apart(store: Store, monkeypatch):
+    at(monkeypatch, 0)
+    analysed = seed(store, WHY, WHY_ANSWERS[0] * 3)
+    at(monkeypatch, 5)
+    failed_id = store.save_recording(WHY, b"not audio", ".wav")
+    store.save_failure(failed_id, "This is not an audio file.")
+    everything = store.list_attempts()
+    table = attempts_table(everything)
+    assert list(table["Attempt"]) == [f"#{analysed.id}"]
+    assert not table.isna().any().any()  # no grey "None" cells
+    assert not_counted(everything) == f"Not counted: 1 attempt not analysed (#{failed_id})."
+    [session] = store.list_sessions()
+    assert list(sessions_table([session], everything)["Attempts"]) == [1]
+    summary = session_summary(session, everything).summary
+    assert summary[0].startswith("1 attempt at 1 question in 5 min")
+    assert summary[1].startswith(
+        f"On average {analysed.analysis['fillers']['per_minute']:.1f} fillers per minute and "
+    )
+    assert summary[-1] == f"Not counted: 1 attempt not analysed (#{failed_id})."
