@@ -266,9 +266,16 @@ def _history_view(app: AppTest, view: str) -> None:
 def test_history_shows_progress_with_charts_and_a_summary(seeded: list):
     app = _history()
     page = _page_html(app)
-    first, latest = seeded[0].analysis["fillers"]["per_minute"], seeded[2].analysis["fillers"]["per_minute"]
-    assert f"Fillers down from {first:.1f} to {latest:.1f} per minute over 3 attempts." in page
+    fillers = [attempt.analysis["fillers"]["per_minute"] for attempt in seeded[:3]]
+    earlier = (fillers[0] + fillers[1]) / 2
+    assert (
+        f"Fillers down from {earlier:.1f} per minute, the average of your first 2 attempts, to"
+        f" {fillers[2]:.1f} in your latest attempt." in page
+    )
     assert "Every question together" in page
+    # The overall summary does not read answers to two questions as one series.
+    assert "4 analysed attempts at 2 questions" in page and "not one series" in page
+    assert "Best so far" not in page.split(WHY)[0]
     assert len(app.get("vega_lite_chart")) == 4  # fillers, pace, length, STAR
 
     app.selectbox(key="history_question").set_value(STAR).run()
