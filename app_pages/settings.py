@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -10,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 from app_pages.common import CURRENT_ATTEMPT_KEY, SETTINGS_KEY, analysis_options, open_store_or_stop
 from rehearse.analysis import AnalysisOptions
 from rehearse.conciseness import ConcisenessOptions
-from rehearse.errors import RehearseError, StoreError
+from rehearse.errors import ModelError, RehearseError, StoreError
 from rehearse.pacing import PacingOptions
 from rehearse.transcribe import resolve_model_path
 
@@ -24,6 +25,18 @@ LENGTH_EXPLAINED = (
     "a direct answer about 1:00). An answer this close to it counts as on target: the Length card, "
     "the length tip and History all use this one band."
 )
+
+
+def check_model_folder(folder: str) -> None:
+    """Refuse a folder that holds no speech model, in the app's words (the engine's name a command option)."""
+    try:
+        resolve_model_path(folder)
+    except ModelError as error:
+        raise ModelError(
+            f"The model folder {Path(folder).expanduser()} is not a CTranslate2 Whisper model folder: it has"
+            " no model.bin. Choose the folder that holds model.bin, or leave the field empty to use the"
+            " bundled model."
+        ) from error
 
 
 def threshold(column: DeltaGenerator, label: str, value: float, *, minimum: float, maximum: float) -> float:
@@ -63,7 +76,7 @@ with st.form("settings"):
 if saved:
     try:
         if model_path.strip():
-            resolve_model_path(model_path.strip())
+            check_model_folder(model_path.strip())
         new_options = replace(
             options,
             pacing=replace(options.pacing, slow_below_wpm=slow, fast_above_wpm=fast),

@@ -224,7 +224,11 @@ def test_model_folder_that_is_not_a_model_is_refused(tmp_path: Path):
     [field] = app.text_input
     field.set_value(str(tmp_path))
     _button(app, "Save settings").click().run()
-    assert "not a CTranslate2 Whisper model folder" in app.error[0].value
+    [error] = app.error
+    assert "not a CTranslate2 Whisper model folder" in error.value
+    assert str(tmp_path) in error.value
+    # The app has no command line: the message names the field, never an option like "--model".
+    assert "--" not in error.value and "The model folder" in error.value
 
 
 def _number(app: AppTest, label: str):
