@@ -19,6 +19,7 @@ from rehearse.questions import (
     load_questions,
     themes,
 )
+from rehearse.results_view import name_their_file
 from rehearse.store import AUDIO_SUFFIXES, Store
 from rehearse.tips import clock
 
@@ -85,12 +86,20 @@ def already_saved(store: Store, key: str) -> int | None:
 
 
 def save_and_analyse(
-    store: Store, question: Question, audio_bytes: bytes, suffix: str, *, sample: bool = False
+    store: Store,
+    question: Question,
+    audio_bytes: bytes,
+    suffix: str,
+    *,
+    their_name: str | None = None,
+    sample: bool = False,
 ) -> str | None:
     """Save the recording first, then analyse it; returns why it could not be saved, if it could not.
 
     A second click for the same recording opens the attempt already saved instead of a duplicate
     that would count twice in the progress. A sample answer is marked, so History leaves it out.
+    ``their_name`` is the uploaded file's own name (None for a recording made here): a failure names
+    it rather than the file name the store keeps it under.
     """
     key = answer_key(question.text, audio_bytes)
     if (attempt_id := already_saved(store, key)) is not None:
@@ -107,6 +116,9 @@ def save_and_analyse(
     st.session_state.setdefault(SAVED_ANSWERS_KEY, {})[key] = attempt_id
     st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
     analyse_attempt(store, attempt_id)
+    attempt = store.get_attempt(attempt_id)
+    if attempt.status == "failed" and attempt.error:
+        store.save_failure(attempt_id, name_their_file(attempt.error, attempt.audio_file, their_name))
     if sample:
         mark_sample(store, attempt_id)
     return None
@@ -166,11 +178,15 @@ with answer_column:
 
 new_answer = None
 is_sample = False
+their_name = None
 if analyse_clicked and answer is not None and question is not None:
     new_answer = (question, answer.getvalue(), Path(answer.name).suffix or ".wav")
+    # A recording made here has a name the candidate never saw; an upload has their own.
+    their_name = answer.name if answer_source == UPLOAD else None
 elif sample_clicked and sample is not None:
     new_answer = (find_question(sample.question), sample.path.read_bytes(), sample.path.suffix)
     is_sample = True
+    their_name = sample.path.name
 
 # One slot for progress and results: a new analysis replaces the previous results at once
 # instead of leaving them greyed out on the page while it runs.
@@ -178,7 +194,7 @@ results = st.empty()
 save_error = None
 if new_answer is not None:
     with results.container():
-        save_error = save_and_analyse(store, *new_answer, sample=is_sample)
+        save_error = save_and_analyse(store, *new_answer, their_name=their_name, sample=is_sample)
 
 attempt_id = st.session_state.get(CURRENT_ATTEMPT_KEY)
 with results.container():

@@ -75,6 +75,15 @@ class StarRow:
     evidence: str | None
 
 
+def name_their_file(message: str, stored_name: str, their_name: str | None) -> str:
+    """An error about a saved recording, naming the file the candidate knows instead of the store's copy.
+
+    The store keeps every recording as "attempt-000010.wav"; the candidate uploaded "notes.wav" (or
+    recorded in the browser, and never named the file at all).
+    """
+    return message.replace(stored_name, f"“{their_name}”" if their_name else "Your recording")
+
+
 def audio_mime(suffix: str) -> str:
     return AUDIO_MIME_TYPES[suffix.lower()]
 

@@ -107,11 +107,13 @@ def test_recorded_answer_is_saved_analysed_and_compared_with_the_next_attempt(
 def test_unreadable_upload_shows_an_error_keeps_the_recording_and_offers_a_retry(rehearse_home: Path):
     app = _app()
     app.radio(key="answer_source").set_value("Upload a recording").run()
-    app.file_uploader(key="upload").set_value(("answer.mp3", b"this is not audio at all", "audio/mpeg")).run()
+    app.file_uploader(key="upload").set_value(("notes.mp3", b"this is not audio at all", "audio/mpeg")).run()
     _analyse(app)
 
     [error] = app.error
     assert "not an audio file" in error.value
+    # The candidate's own file is named, never the store's copy of it.
+    assert "“notes.mp3” is not an audio file" in error.value and "attempt-" not in error.value
     [attempt] = open_store(rehearse_home).list_attempts()
     assert attempt.status == "failed" and "not an audio file" in attempt.error
     assert open_store(rehearse_home).audio_path(attempt.id).read_bytes() == b"this is not audio at all"

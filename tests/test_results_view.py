@@ -9,6 +9,7 @@ from rehearse.results_view import (
     attempts_frame,
     audio_mime,
     headlines,
+    name_their_file,
     overall_progress,
     pace_chart,
     pace_frame,
@@ -261,3 +262,11 @@ def test_attempts_frame_and_heading(story: dict):
     heading = attempt_heading_html(analysed, previous_id=None)
     assert "Why &lt;us&gt;?" in heading and "First analysed attempt" in heading
     assert "#1" in attempt_heading_html(analysed, previous_id=1)
+
+
+def test_an_error_names_the_candidates_file_not_the_stores_copy():
+    message = "attempt-000010.wav is not an audio file this tool can read, or it is damaged."
+    assert name_their_file(message, "attempt-000010.wav", "notes.wav") == (
+        "“notes.wav” is not an audio file this tool can read, or it is damaged."
+    )
+    assert name_their_file(message, "attempt-000010.wav", None).startswith("Your recording is not an audio")
