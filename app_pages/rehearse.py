@@ -9,8 +9,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import CURRENT_ATTEMPT_KEY, analyse_attempt, open_store_or_stop, show_attempt
-from rehearse.errors import StoreError
+from app_pages.common import (
+    CURRENT_ATTEMPT_KEY,
+    analyse_attempt,
+    analysis_options,
+    open_store_or_stop,
+    show_attempt,
+)
+from rehearse.audio import load_audio
+from rehearse.errors import AudioError, StoreError
 from rehearse.questions import (
     KIND_ADVICE,
     OWN_QUESTION_THEME,
@@ -20,7 +27,7 @@ from rehearse.questions import (
     themes,
 )
 from rehearse.results_view import name_their_file
-from rehearse.store import AUDIO_SUFFIXES, Store
+from rehearse.store import AUDIO_SUFFIXES, Attempt, Store
 from rehearse.tips import clock
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
@@ -30,6 +37,9 @@ RECORD, UPLOAD = "Record now", "Upload a recording"
 # Answers this browser session saved: answer_key -> attempt id.
 SAVED_ANSWERS_KEY = "saved_answers"
 NOTICE_KEY = "rehearse_notice"
+DELETED_KEY = "rehearse_deleted"
+# Attempts whose recording cannot be decoded: no retry can help them.
+UNREADABLE_KEY = "unreadable_attempts"
 
 
 def pick_question() -> Question | None:
@@ -119,9 +129,45 @@ def save_and_analyse(
     attempt = store.get_attempt(attempt_id)
     if attempt.status == "failed" and attempt.error:
         store.save_failure(attempt_id, name_their_file(attempt.error, attempt.audio_file, their_name))
+        if not readable(store, attempt_id):
+            st.session_state.setdefault(UNREADABLE_KEY, set()).add(attempt_id)
     if sample:
         mark_sample(store, attempt_id)
     return None
+
+
+def readable(store: Store, attempt_id: int) -> bool:
+    """Whether the saved recording decodes to an answer of an accepted length.
+
+    Only then can trying the analysis again work (after a model or settings problem is fixed); a file
+    that is not audio, is damaged, or is too short or too long fails the same way every time.
+    """
+    options = analysis_options()
+    try:
+        load_audio(
+            store.audio_path(attempt_id), min_seconds=options.min_seconds, max_seconds=options.max_seconds
+        )
+    except AudioError:
+        return False
+    return True
+
+
+def show_unreadable(store: Store, attempt: Attempt) -> None:
+    """A recording no retry can rescue: say so, and offer to delete it instead of a retry or a dead player."""
+    st.error(f"The analysis failed: {attempt.error}")
+    st.caption(
+        "Trying again would fail the same way, because the file itself cannot be used. Delete it, "
+        "then record your answer here or upload another recording."
+    )
+    if st.button("Delete this recording", icon=":material/delete:", key=f"delete-unreadable-{attempt.id}"):
+        try:
+            store.delete_attempt(attempt.id)
+        except StoreError as error:
+            st.error(str(error))
+            return
+        st.session_state.pop(CURRENT_ATTEMPT_KEY, None)
+        st.session_state[DELETED_KEY] = f"Attempt #{attempt.id} was deleted: it is not kept anywhere."
+        st.rerun()
 
 
 def mark_sample(store: Store, attempt_id: int) -> None:
@@ -198,6 +244,8 @@ if new_answer is not None:
 
 attempt_id = st.session_state.get(CURRENT_ATTEMPT_KEY)
 with results.container():
+    if DELETED_KEY in st.session_state:
+        st.success(st.session_state.pop(DELETED_KEY), icon=":material/check:")
     if save_error is not None:
         st.error(save_error)
     elif attempt_id is not None:
@@ -209,4 +257,7 @@ with results.container():
         except StoreError as error:
             st.error(str(error))
         else:
-            show_attempt(store, attempt)
+            if attempt.status == "failed" and attempt.id in st.session_state.get(UNREADABLE_KEY, set()):
+                show_unreadable(store, attempt)
+            else:
+                show_attempt(store, attempt)

@@ -104,7 +104,7 @@ def test_recorded_answer_is_saved_analysed_and_compared_with_the_next_attempt(
     assert first.id == attempt.id
 
 
-def test_unreadable_upload_shows_an_error_keeps_the_recording_and_offers_a_retry(rehearse_home: Path):
+def test_unreadable_upload_names_the_file_and_offers_a_delete_not_a_retry(rehearse_home: Path):
     app = _app()
     app.radio(key="answer_source").set_value("Upload a recording").run()
     app.file_uploader(key="upload").set_value(("notes.mp3", b"this is not audio at all", "audio/mpeg")).run()
@@ -118,10 +118,16 @@ def test_unreadable_upload_shows_an_error_keeps_the_recording_and_offers_a_retry
     assert attempt.status == "failed" and "not an audio file" in attempt.error
     assert open_store(rehearse_home).audio_path(attempt.id).read_bytes() == b"this is not audio at all"
     assert not app.metric
+    # A retry of a file that is not audio can only fail again, and there is nothing to play.
+    assert not [button for button in app.button if button.label == "Try the analysis again"]
+    assert not app.get("audio")
+    assert "Trying again would fail the same way" in app.caption[-1].value
 
-    _button(app, "Try the analysis again").click().run(timeout=ANALYSIS_TIMEOUT_S)
-    assert "not an audio file" in app.error[0].value
-    assert len(open_store(rehearse_home).list_attempts()) == 1
+    _button(app, "Delete this recording").click().run()
+    assert not app.exception
+    assert open_store(rehearse_home).list_attempts() == []
+    assert f"Attempt #{attempt.id} was deleted" in app.success[0].value
+    assert not app.error
 
 
 def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, tmp_path: Path):
@@ -131,6 +137,9 @@ def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, 
     _analyse(app)
     assert "No speech" in app.error[0].value
     assert open_store(rehearse_home).list_attempts()[0].status == "failed"
+    # The recording itself is sound audio: it can be played back and analysed again.
+    assert app.get("audio")
+    assert _button(app, "Try the analysis again")
 
 
 def test_sample_answer_runs_with_its_own_question_is_marked_and_kept_out_of_progress(rehearse_home: Path):
