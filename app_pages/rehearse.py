@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -186,7 +186,12 @@ with question_column:
     st.markdown("#### 1. Choose a question")
     question = pick_question()
     if question is not None:
-        advice = f"{KIND_ADVICE[question.kind]} Aim for about {clock(question.target_seconds)}."
+        # The same band the Length card, the tip and History judge the answer against.
+        low, high = replace(analysis_options().conciseness, target_s=float(question.target_seconds)).band_s
+        advice = (
+            f"{KIND_ADVICE[question.kind]} Aim for about {clock(question.target_seconds)}"
+            f" ({clock(low)}–{clock(high)} counts as on target)."
+        )
         # A bank question is shown in full (the select box cuts long ones); a typed one is the
         # candidate's own text and stays in its box, never rendered as Markdown.
         heading = f"**{question.text}**\n\n" if question.theme != OWN_QUESTION_THEME else ""

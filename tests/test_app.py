@@ -215,6 +215,15 @@ def test_settings_adjust_the_question_target_band_and_say_so():
     assert "Each question has its own target length" in page
     assert "the Length card, the length tip and History all use this one band" in page
 
+    # Step 1 names the band, and a new margin moves it.
+    app.switch_page("app_pages/rehearse.py").run()
+    assert "Aim for about 1:30 (1:08–1:52 counts as on target)." in app.info[0].value
+    app.switch_page("app_pages/settings.py").run()
+    _number(app, MARGIN).set_value(50.0)
+    _button(app, "Save settings").click().run()
+    app.switch_page("app_pages/rehearse.py").run()
+    assert "Aim for about 1:30 (0:45–2:15 counts as on target)." in app.info[0].value
+
 
 @pytest.mark.parametrize(
     ("label", "value", "message"),
