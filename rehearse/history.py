@@ -39,8 +39,9 @@ ADDED_STYLE = "background:#d3f9d8;color:#2b8a3e;text-decoration:none;border-radi
 # within what one answer differs from the next without any practice.
 FILLERS_STEADY_PER_MINUTE = 0.5
 PACE_STEADY_WPM = 5
-# How far apart the lowest and highest attempt must be before the summary warns that they swing.
-UNEVEN_SWING = {" per minute": 3.0}
+# How far apart (fillers per minute) the lowest and highest attempt must be before the summary warns
+# that they swing too much for the two averages to say much.
+FILLERS_UNEVEN_SWING = 3.0
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -374,7 +375,7 @@ def _fillers_sentence(history: list[Point]) -> str:
     else:
         direction = "down" if after < before else "up"
         sentence = f"Fillers {direction} {_change(t, f'{before:.1f}', f'{after:.1f}', ' per minute')}."
-    return sentence + _uneven(t, 1, " per minute")
+    return sentence + _uneven(t)
 
 
 def _pace_sentence(history: list[Point]) -> str:
@@ -397,13 +398,13 @@ def _pace_zone(words_per_minute: float, low: float, high: float) -> str:
     return "slow" if words_per_minute < low else "fast" if words_per_minute > high else "comfortable"
 
 
-def _uneven(t: Trend, decimals: int, unit: str) -> str:
+def _uneven(t: Trend) -> str:
     """A warning when the attempts swing so widely that the two averages say little."""
     swing = t.highest - t.lowest
-    if t.attempt_count < 3 or swing <= 2 * abs(t.recent - t.earlier) or swing < UNEVEN_SWING[unit]:
+    if t.attempt_count < 3 or swing <= 2 * abs(t.recent - t.earlier) or swing < FILLERS_UNEVEN_SWING:
         return ""
     return (
-        f" It varied from {t.lowest:.{decimals}f} to {t.highest:.{decimals}f}{unit}, "
+        f" It varied from {t.lowest:.1f} to {t.highest:.1f} per minute, "
         "so a few more attempts will show the trend better."
     )
 
