@@ -14,7 +14,6 @@ from rehearse.history import (
     ADDED_STYLE,
     BEST_RULE,
     REMOVED_STYLE,
-    TARGET_TOLERANCE,
     attempt_json,
     attempt_markdown,
     attempts_csv,
@@ -26,6 +25,7 @@ from rehearse.history import (
     format_value,
     group_by_question,
     local_date,
+    not_counted,
     points,
     progress,
     session_period,
@@ -85,31 +85,43 @@ def show_progress(attempts: list[Attempt]) -> None:
     history = points(attempts)
     summary = progress(history)
     if summary is None:
-        st.info("None of these attempts has been analysed yet, so there is no progress to show.")
+        st.info(
+            "None of your own answers here has been analysed yet, so there is no progress to show. "
+            + (not_counted(attempts) or "")
+        )
         return
+    asked = len({p.question for p in history})
     if single:
-        heading(next(iter(groups)), note=count(len(attempts), "attempt"))
+        heading(next(iter(groups)), note=count(len(history), "analysed attempt"))
     else:
-        heading("Every question together", note=f"{len(attempts)} attempts at {len(groups)} questions")
-    sentences(summary.summary)
+        heading(
+            "Every question together", note=f"{count(len(history), 'analysed attempt')} at {asked} questions"
+        )
+    sentences(summary.summary + ((left_out,) if (left_out := not_counted(attempts)) else ()))
     frame = trend_frame(history)
     for row in (("fillers", "pace"), ("length", "star")):
         for column, trend in zip(st.columns(2), row, strict=True):
             with column:
                 st.altair_chart(trend_chart(frame, trend), width="stretch")
     st.caption(
-        f"Attempts run left to right, oldest first. Green bands: a comfortable pace, and the target length "
-        f"(within {TARGET_TOLERANCE:.0%} of the question's target). ★ {BEST_RULE}"
+        f"Attempts run left to right, oldest first{'' if single else ', each question its own line counted from its own first attempt'}. Green bands: a comfortable pace, and the target length "
+        f"(each question's own target, widened by the margin set in Settings). ★ {BEST_RULE}"
     )
     if single:
         return
     st.markdown("#### Question by question")
     st.caption("Choose a question above to see its own charts.")
-    for question, asked in groups.items():
-        one = progress(points(asked))
+    for question, of_question in groups.items():
+        one = progress(points(of_question))
         with st.container(border=True):
-            heading(question, note=count(len(asked), "attempt"))
-            sentences(one.summary if one else ("Not analysed yet.",))
+            heading(question, note=count(len(points(of_question)), "analysed attempt"))
+            left_out = not_counted(of_question)
+            sentences(
+                (
+                    *(one.summary if one else ("No answer of yours analysed yet.",)),
+                    *((left_out,) if left_out else ()),
+                )
+            )
 
 
 def show_attempts(store: Store, attempts: list[Attempt], everything: list[Attempt]) -> None:
@@ -124,6 +136,8 @@ def show_attempts(store: Store, attempts: list[Attempt], everything: list[Attemp
         with st.container(border=True):
             heading(question, note=f"{count(len(asked), 'attempt')}, newest first")
             st.dataframe(attempts_table(asked), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
+            if left_out := not_counted(asked):
+                st.caption(f"{left_out} Open it below to see why, then try again or delete it.")
     st.caption(f"★ {BEST_RULE}")
     st.divider()
     # The selection is an id, read afresh on every run: a retry's result shows as soon as it is saved.
@@ -258,7 +272,8 @@ def show_sessions(store: Store, attempts: list[Attempt]) -> None:
     st.markdown("**Questions covered**")
     sentences(summary.questions)
     mine = [attempt for attempt in attempts if attempt.session_id == session.id]
-    st.dataframe(attempts_table(mine), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
+    if points(mine):
+        st.dataframe(attempts_table(mine), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
 
 
 store = open_store_or_stop()

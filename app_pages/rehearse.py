@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -11,11 +12,13 @@ import streamlit as st
 from app_pages.common import (
     CURRENT_ATTEMPT_KEY,
     analyse_attempt,
+    analysis_options,
     open_store_or_stop,
     show_attempt,
     show_unanalysed,
 )
-from rehearse.errors import StoreError
+from rehearse.audio import load_audio
+from rehearse.errors import AudioError, StoreError
 from rehearse.questions import (
     KIND_ADVICE,
     OWN_QUESTION_THEME,
@@ -24,13 +27,20 @@ from rehearse.questions import (
     load_questions,
     themes,
 )
-from rehearse.store import AUDIO_SUFFIXES, Store
+from rehearse.results_view import name_their_file
+from rehearse.store import AUDIO_SUFFIXES, Attempt, Store
 from rehearse.tips import clock
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 SAMPLE_LABELS = {"strong_star": "A strong STAR answer", "vague_fillers": "A vague answer full of fillers"}
 BANK, OWN = "From the question bank", "My own question"
 RECORD, UPLOAD = "Record now", "Upload a recording"
+# Answers this browser session saved: answer_key -> attempt id.
+SAVED_ANSWERS_KEY = "saved_answers"
+NOTICE_KEY = "rehearse_notice"
+DELETED_KEY = "rehearse_deleted"
+# Attempts whose recording cannot be decoded: no retry can help them.
+UNREADABLE_KEY = "unreadable_attempts"
 
 
 def pick_question() -> Question | None:
@@ -69,15 +79,103 @@ def sample_answers() -> list[Sample]:
     ]
 
 
-def save_and_analyse(store: Store, question: Question, audio_bytes: bytes, suffix: str) -> str | None:
-    """Save the recording first, then analyse it; returns why it could not be saved, if it could not."""
+def answer_key(question: str, audio_bytes: bytes) -> str:
+    """What makes two answers the same: the same recording to the same question."""
+    return hashlib.sha256(question.encode() + b"\0" + audio_bytes).hexdigest()
+
+
+def already_saved(store: Store, key: str) -> int | None:
+    """The attempt this browser session already saved for the same answer, if it is still stored."""
+    attempt_id = st.session_state.get(SAVED_ANSWERS_KEY, {}).get(key)
+    if attempt_id is None:
+        return None
+    try:
+        store.get_attempt(attempt_id)
+    except StoreError:  # deleted since: the answer may be saved again
+        return None
+    return attempt_id
+
+
+def save_and_analyse(
+    store: Store,
+    question: Question,
+    audio_bytes: bytes,
+    suffix: str,
+    *,
+    their_name: str | None = None,
+    sample: bool = False,
+) -> str | None:
+    """Save the recording first, then analyse it; returns why it could not be saved, if it could not.
+
+    A second click for the same recording opens the attempt already saved instead of a duplicate
+    that would count twice in the progress. A sample answer is marked, so History leaves it out.
+    ``their_name`` is the uploaded file's own name (None for a recording made here): a failure names
+    it rather than the file name the store keeps it under.
+    """
+    key = answer_key(question.text, audio_bytes)
+    if (attempt_id := already_saved(store, key)) is not None:
+        st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
+        st.session_state[NOTICE_KEY] = (
+            f"This recording was already analysed as attempt #{attempt_id}; its results are below. "
+            "Record or upload a new answer to make another attempt."
+        )
+        return None
     try:
         attempt_id = store.save_recording(question.text, audio_bytes, suffix)
     except StoreError as error:
         return str(error)
+    st.session_state.setdefault(SAVED_ANSWERS_KEY, {})[key] = attempt_id
     st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
     analyse_attempt(store, attempt_id)
+    attempt = store.get_attempt(attempt_id)
+    if attempt.status == "failed" and attempt.error:
+        store.save_failure(attempt_id, name_their_file(attempt.error, attempt.audio_file, their_name))
+        if not readable(store, attempt_id):
+            st.session_state.setdefault(UNREADABLE_KEY, set()).add(attempt_id)
+    if sample:
+        mark_sample(store, attempt_id)
     return None
+
+
+def readable(store: Store, attempt_id: int) -> bool:
+    """Whether the saved recording decodes to an answer of an accepted length.
+
+    Only then can trying the analysis again work (after a model or settings problem is fixed); a file
+    that is not audio, is damaged, or is too short or too long fails the same way every time.
+    """
+    options = analysis_options()
+    try:
+        load_audio(
+            store.audio_path(attempt_id), min_seconds=options.min_seconds, max_seconds=options.max_seconds
+        )
+    except AudioError:
+        return False
+    return True
+
+
+def show_unreadable(store: Store, attempt: Attempt) -> None:
+    """A recording no retry can rescue: say so, and offer to delete it instead of a retry or a dead player."""
+    st.error(f"The analysis failed: {attempt.error}")
+    st.caption(
+        "Trying again would fail the same way, because the file itself cannot be used. Delete it, "
+        "then record your answer here or upload another recording."
+    )
+    if st.button("Delete this recording", icon=":material/delete:", key=f"delete-unreadable-{attempt.id}"):
+        try:
+            store.delete_attempt(attempt.id)
+        except StoreError as error:
+            st.error(str(error))
+            return
+        st.session_state.pop(CURRENT_ATTEMPT_KEY, None)
+        st.session_state[DELETED_KEY] = f"Attempt #{attempt.id} was deleted: it is not kept anywhere."
+        st.rerun()
+
+
+def mark_sample(store: Store, attempt_id: int) -> None:
+    """Mark the app's own sample answer in its analysis, so progress and "best" leave it out."""
+    attempt = store.get_attempt(attempt_id)
+    if attempt.analysis is not None:
+        store.save_analysis(attempt_id, attempt.analysis | {"sample": True})
 
 
 store = open_store_or_stop()
@@ -90,7 +188,12 @@ with question_column:
     st.markdown("#### 1. Choose a question")
     question = pick_question()
     if question is not None:
-        advice = f"{KIND_ADVICE[question.kind]} Aim for about {clock(question.target_seconds)}."
+        # The same band the Length card, the tip and History judge the answer against.
+        low, high = replace(analysis_options().conciseness, target_s=float(question.target_seconds)).band_s
+        advice = (
+            f"{KIND_ADVICE[question.kind]} Aim for about {clock(question.target_seconds)}"
+            f" ({clock(low)}–{clock(high)} counts as on target)."
+        )
         # A bank question is shown in full (the select box cuts long ones); a typed one is the
         # candidate's own text and stays in its box, never rendered as Markdown.
         heading = f"**{question.text}**\n\n" if question.theme != OWN_QUESTION_THEME else ""
@@ -127,10 +230,16 @@ with answer_column:
         sample_clicked = st.button("Try a sample answer", disabled=sample is None)
 
 new_answer = None
+is_sample = False
+their_name = None
 if analyse_clicked and answer is not None and question is not None:
     new_answer = (question, answer.getvalue(), Path(answer.name).suffix or ".wav")
+    # A recording made here has a name the candidate never saw; an upload has their own.
+    their_name = answer.name if answer_source == UPLOAD else None
 elif sample_clicked and sample is not None:
     new_answer = (find_question(sample.question), sample.path.read_bytes(), sample.path.suffix)
+    is_sample = True
+    their_name = sample.path.name
 
 # One slot for progress and results: a new analysis replaces the previous results at once
 # instead of leaving them greyed out on the page while it runs.
@@ -138,17 +247,24 @@ results = st.empty()
 save_error = None
 if new_answer is not None:
     with results.container():
-        save_error = save_and_analyse(store, *new_answer)
+        save_error = save_and_analyse(store, *new_answer, their_name=their_name, sample=is_sample)
 
 attempt_id = st.session_state.get(CURRENT_ATTEMPT_KEY)
 with results.container():
+    if DELETED_KEY in st.session_state:
+        st.success(st.session_state.pop(DELETED_KEY), icon=":material/check:")
     if save_error is not None:
         st.error(save_error)
     elif attempt_id is not None:
         st.divider()
+        if NOTICE_KEY in st.session_state:
+            st.info(st.session_state.pop(NOTICE_KEY), icon=":material/content_copy:")
         try:
             attempt = store.get_attempt(attempt_id)
         except StoreError as error:
             st.error(str(error))
         else:
-            show_attempt(store, attempt)
+            if attempt.status == "failed" and attempt.id in st.session_state.get(UNREADABLE_KEY, set()):
+                show_unreadable(store, attempt)
+            else:
+                show_attempt(store, attempt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -10,12 +11,32 @@ from streamlit.delta_generator import DeltaGenerator
 from app_pages.common import CURRENT_ATTEMPT_KEY, SETTINGS_KEY, analysis_options, open_store_or_stop
 from rehearse.analysis import AnalysisOptions
 from rehearse.conciseness import ConcisenessOptions
-from rehearse.errors import RehearseError, StoreError
+from rehearse.errors import ModelError, RehearseError, StoreError
 from rehearse.pacing import PacingOptions
 from rehearse.transcribe import resolve_model_path
 
 CONFIRM_DELETE_KEY = "confirm_delete_all"
 DELETED_KEY = "deleted_attempts"
+MARGIN_LABEL = "On target within ± this % of the question's target"
+# One standard for length: the question's target, widened by this margin, is what the length card,
+# the length tip, the saved verdict and History's "inside the target length" all judge against.
+LENGTH_EXPLAINED = (
+    "Each question has its own target length, shown when you choose it (a story about 1:30, "
+    "a direct answer about 1:00). An answer this close to it counts as on target: the Length card, "
+    "the length tip and History all use this one band."
+)
+
+
+def check_model_folder(folder: str) -> None:
+    """Refuse a folder that holds no speech model, in the app's words (the engine's name a command option)."""
+    try:
+        resolve_model_path(folder)
+    except ModelError as error:
+        raise ModelError(
+            f"The model folder {Path(folder).expanduser()} is not a CTranslate2 Whisper model folder: it has"
+            " no model.bin. Choose the folder that holds model.bin, or leave the field empty to use the"
+            " bundled model."
+        ) from error
 
 
 def threshold(column: DeltaGenerator, label: str, value: float, *, minimum: float, maximum: float) -> float:
@@ -35,12 +56,16 @@ with st.form("settings"):
     slow_column, fast_column = st.columns(2)
     slow = threshold(slow_column, "Slow below", options.pacing.slow_below_wpm, minimum=1.0, maximum=400.0)
     fast = threshold(fast_column, "Fast above", options.pacing.fast_above_wpm, minimum=1.0, maximum=400.0)
-    st.markdown("#### Answer length (seconds)")
-    short_column, long_column = st.columns(2)
-    short = threshold(
-        short_column, "Short below", options.conciseness.short_below_s, minimum=0.0, maximum=900.0
+    st.markdown("#### Answer length")
+    st.caption(LENGTH_EXPLAINED)
+    margin = st.number_input(
+        MARGIN_LABEL,
+        min_value=5.0,
+        max_value=90.0,
+        step=5.0,
+        format="%.0f",
+        value=float(round(options.conciseness.target_tolerance * 100)),
     )
-    long = threshold(long_column, "Long above", options.conciseness.long_above_s, minimum=1.0, maximum=900.0)
     st.markdown("#### Speech model")
     model_path = st.text_input(
         "Model folder (a CTranslate2 Whisper model; leave empty for the bundled one)",
@@ -51,11 +76,11 @@ with st.form("settings"):
 if saved:
     try:
         if model_path.strip():
-            resolve_model_path(model_path.strip())
+            check_model_folder(model_path.strip())
         new_options = replace(
             options,
             pacing=replace(options.pacing, slow_below_wpm=slow, fast_above_wpm=fast),
-            conciseness=replace(options.conciseness, short_below_s=short, long_above_s=long),
+            conciseness=replace(options.conciseness, target_tolerance=margin / 100),
             transcribe=replace(options.transcribe, model_path=model_path.strip()),
         )
     except RehearseError as error:
@@ -77,7 +102,7 @@ st.markdown(f"Data directory: `{store.home}`  \nSpeech model: `{model_in_use}`")
 st.caption(
     f"Set the REHEARSE_HOME environment variable before starting the app to keep attempts elsewhere. "
     f"Defaults: pace {PacingOptions.slow_below_wpm:g}–{PacingOptions.fast_above_wpm:g} words/min, "
-    f"length {ConcisenessOptions.short_below_s:g}–{ConcisenessOptions.long_above_s:g} s."
+    f"length within ±{ConcisenessOptions.target_tolerance:.0%} of the question's target."
 )
 
 st.markdown("#### Delete your data")

@@ -161,6 +161,10 @@ def analyze_transcript(
     options = options or AnalysisOptions()
     if options.example is None:
         options = replace(options, example=ExampleOptions(expect_example=expects_example(question)))
+    if question and options.conciseness.target_s is None:
+        # The question's own target sets the length band, so every view of the answer agrees on it.
+        conciseness = replace(options.conciseness, target_s=float(find_question(question).target_seconds))
+        options = replace(options, conciseness=conciseness)
     timings = {} if timings is None else timings
     with _timed(timings, "fillers"):
         fillers = analyze_fillers(transcript, options=options.fillers)

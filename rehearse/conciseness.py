@@ -35,25 +35,46 @@ _FUNCTION_WORDS = frozenset(
     {"a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "that", "this",
      "it", "is", "was", "were", "i", "we", "you", "my", "our", "then", "like", "um", "uh", "just", "be", "as"}
 )  # fmt: skip
+# An answer within this fraction of its question's target length (either way) is on target.
+TARGET_TOLERANCE = 0.25
 
 
 @dataclass(frozen=True)
 class ConcisenessOptions:
     """Settings of the conciseness analyzer.
 
-    ``short_below_s`` and ``long_above_s`` (seconds) bound a well-sized answer; ``repeat_min_words``
-    is the shortest phrase (in words) reported when it is said more than once.
+    ``target_s`` is the question's target length (seconds); when it is known, a well-sized answer lies
+    within ``target_tolerance`` (a fraction) of it either way, so the verdict, the tip, the results page
+    and History all judge against the one band. ``short_below_s`` and ``long_above_s`` bound a
+    well-sized answer only when no target is known (an answer analysed without its question).
+    ``repeat_min_words`` is the shortest phrase (in words) reported when it is said more than once.
     """
 
     short_below_s: float = 30.0
     long_above_s: float = 120.0
     repeat_min_words: int = 3
+    target_s: float | None = None
+    target_tolerance: float = TARGET_TOLERANCE
 
     def __post_init__(self) -> None:
         if not 0 <= self.short_below_s < self.long_above_s:
             raise ParameterError("The short-answer length must be below the long-answer length.")
         if self.repeat_min_words < 2:
             raise ParameterError("A repeated phrase needs at least 2 words.")
+        if self.target_s is not None and self.target_s <= 0:
+            raise ParameterError("The target length must be more than 0 seconds.")
+        if not 0 < self.target_tolerance < 1:
+            raise ParameterError("The margin around the target length must be between 0 % and 100 %.")
+
+    @property
+    def band_s(self) -> tuple[float, float]:
+        """The shortest and longest well-sized answer, in seconds."""
+        if self.target_s is None:
+            return self.short_below_s, self.long_above_s
+        return (
+            round(self.target_s * (1 - self.target_tolerance), 2),
+            round(self.target_s * (1 + self.target_tolerance), 2),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,13 +94,16 @@ class RepeatedPhrase:
 class ConcisenessResult:
     duration_s: float
     word_count: int
-    verdict: str  # "short", "ok" or "long"
+    verdict: str  # "short", "ok" or "long", against ``band_s``
     hedges: tuple[Hedge, ...]
     repeated_phrases: tuple[RepeatedPhrase, ...]
     sentence_count: int
     mean_sentence_words: float
     longest_sentence: str
     options: ConcisenessOptions
+    # The question's target (None without one) and the band the verdict was judged against.
+    target_s: float | None = None
+    band_s: tuple[float, float] = (0.0, 0.0)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -92,9 +116,10 @@ def analyze_conciseness(
     options = options or ConcisenessOptions()
     words = [word for word in transcript.words if not is_vocal_filler(word.text)]
     duration_s = round(words[-1].end - words[0].start, 2) if words else 0.0
-    if duration_s < options.short_below_s:
+    low, high = options.band_s
+    if duration_s < low:
         verdict = "short"
-    elif duration_s > options.long_above_s:
+    elif duration_s > high:
         verdict = "long"
     else:
         verdict = "ok"
@@ -111,6 +136,8 @@ def analyze_conciseness(
         mean_sentence_words=round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
         longest_sentence=join(longest),
         options=options,
+        target_s=options.target_s,
+        band_s=(low, high),
     )
 
 

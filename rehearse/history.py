@@ -20,14 +20,13 @@ from datetime import date, datetime
 import altair as alt
 import pandas as pd
 
+from rehearse.conciseness import TARGET_TOLERANCE
 from rehearse.errors import ParameterError
 from rehearse.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
-from rehearse.results_view import STAR_LABELS, headlines, star_rows, when
+from rehearse.results_view import STAR_LABELS, headlines, length_band, star_rows, when
 from rehearse.store import Attempt, Session
 from rehearse.tips import clock
 
-# An answer within this fraction of its question's target length (either way) is on target.
-TARGET_TOLERANCE = 0.25
 BEST_RULE = (
     "Best attempt: the most STAR parts (for questions that ask for a story), then inside the target "
     "length, then a comfortable pace, then the fewest fillers per minute."
@@ -36,6 +35,13 @@ REMOVED_STYLE = (
     "background:#ffe3e3;color:#c92a2a;text-decoration:line-through;border-radius:3px;padding:0 2px"
 )
 ADDED_STYLE = "background:#d3f9d8;color:#2b8a3e;text-decoration:none;border-radius:3px;padding:0 2px"
+# Changes between the earlier and the recent average smaller than these are called steady: they are
+# within what one answer differs from the next without any practice.
+FILLERS_STEADY_PER_MINUTE = 0.5
+PACE_STEADY_WPM = 5
+# How far apart (fillers per minute) the lowest and highest attempt must be before the summary warns
+# that they swing too much for the two averages to say much.
+FILLERS_UNEVEN_SWING = 3.0
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -43,7 +49,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 class Point:
     """The headline numbers of one analysed attempt.
 
-    Rates are per minute and lengths in seconds. ``target_s`` is the question's target length;
+    Rates are per minute and lengths in seconds. ``target_s`` is the question's target length and
+    ``band_s`` the on-target band its analysis judged the length against (None for an analysis made
+    before analyses kept their band: then the target widened by the default margin);
     ``comfortable_wpm`` is the pace band (slow below, fast above) the analysis used.
     """
 
@@ -62,9 +70,12 @@ class Point:
     hedge_count: int
     star_parts: int
     expects_example: bool
+    band_s: tuple[float, float] | None = None
 
     @property
     def target_band_s(self) -> tuple[float, float]:
+        if self.band_s is not None:
+            return self.band_s
         return self.target_s * (1 - TARGET_TOLERANCE), self.target_s * (1 + TARGET_TOLERANCE)
 
     @property
@@ -199,13 +210,16 @@ def point(attempt: Attempt) -> Point:
     analysis = analysis_of(attempt)
     pacing, example = analysis["pacing"], analysis["example"]
     expects_example = bool(example["options"]["expect_example"])
+    target, low, high = length_band(
+        analysis, target_seconds(attempt.question, expects_example=expects_example)
+    )
     return Point(
         attempt_id=attempt.id,
         question=attempt.question,
         created_at=attempt.created_at,
         session_id=attempt.session_id,
         duration_s=analysis["conciseness"]["duration_s"],
-        target_s=target_seconds(attempt.question, expects_example=expects_example),
+        target_s=target,
         word_count=analysis["conciseness"]["word_count"],
         filler_count=analysis["fillers"]["count"],
         fillers_per_minute=analysis["fillers"]["per_minute"],
@@ -215,13 +229,20 @@ def point(attempt: Attempt) -> Point:
         hedge_count=len(analysis["conciseness"]["hedges"]),
         star_parts=sum(bool(found) for found in example["star"].values()),
         expects_example=expects_example,
+        band_s=(low, high),
     )
 
 
 def points(attempts: Iterable[Attempt]) -> list[Point]:
-    """The analysed attempts as points, oldest first; failed and unanalysed ones are left out."""
+    """The candidate's analysed attempts as points, oldest first.
+
+    Failed and unanalysed attempts have no numbers, and a sample answer is the app's, not the
+    candidate's: neither may move the progress or become the best.
+    """
     return [
-        point(attempt) for attempt in sorted(attempts, key=lambda a: a.id) if attempt.analysis is not None
+        point(attempt)
+        for attempt in sorted(attempts, key=lambda a: a.id)
+        if attempt.analysis is not None and not is_sample(attempt)
     ]
 
 
@@ -267,12 +288,18 @@ def filter_attempts(
 
 
 def progress(history: list[Point]) -> Progress | None:
-    """First against latest, the best, and a few plain sentences; None without analysed attempts."""
+    """The trend over every attempt, the best, and a few plain sentences; None without analysed attempts.
+
+    Attempts at different questions are not one series: their summary says how they went overall and
+    leaves the trends to each question's own summary.
+    """
     if not history:
         return None
     history = sorted(history, key=lambda p: p.attempt_id)
     first, latest, top = history[0], history[-1], best(history)
     assert top is not None  # history is not empty
+    if len({p.question for p in history}) > 1:
+        return Progress(len(history), first, latest, top, _overview(history))
     if len(history) == 1:
         summary = (
             f"One analysed attempt so far ({latest.fillers_per_minute:.1f} fillers and "
@@ -281,8 +308,8 @@ def progress(history: list[Point]) -> Progress | None:
         )
         return Progress(1, first, latest, top, summary)
     summary = (
-        _fillers_sentence(first, latest, len(history)),
-        _pace_sentence(first, latest),
+        _fillers_sentence(history),
+        _pace_sentence(history),
         _length_sentence(history),
         *_star_sentence(history),
         f"Best so far: attempt #{top.attempt_id} ({when(top.created_at)}).",
@@ -290,25 +317,95 @@ def progress(history: list[Point]) -> Progress | None:
     return Progress(len(history), first, latest, top, summary)
 
 
-def _fillers_sentence(first: Point, latest: Point, count: int) -> str:
-    before, after = round(first.fillers_per_minute, 1), round(latest.fillers_per_minute, 1)
-    if before == after:
-        return f"Fillers steady at {after:.1f} per minute over {count} attempts."
-    direction = "down" if after < before else "up"
-    return f"Fillers {direction} from {before:.1f} to {after:.1f} per minute over {count} attempts."
-
-
-def _pace_sentence(first: Point, latest: Point) -> str:
-    low, high = latest.comfortable_wpm
-    if latest.comfortable_pace:
-        where = f"comfortable (between {low:g} and {high:g})"
-    else:
-        where = f"{'slow' if latest.words_per_minute < low else 'fast'} ({low:g}–{high:g} is comfortable)"
-    if round(first.words_per_minute) == round(latest.words_per_minute):
-        return f"Pace steady at {latest.words_per_minute:.0f} words per minute: {where}."
+def _overview(history: list[Point]) -> tuple[str, ...]:
+    questions = len({p.question for p in history})
     return (
-        f"Pace went from {first.words_per_minute:.0f} to {latest.words_per_minute:.0f} words per minute:"
-        f" now {where}."
+        f"{count(len(history), 'analysed attempt')} at {questions} questions. Answers to different "
+        "questions are not one series: each question's own progress is below.",
+        f"On average {_mean(p.fillers_per_minute for p in history):.1f} fillers per minute and "
+        f"{_mean(p.words_per_minute for p in history):.0f} words per minute.",
+        _length_sentence(history),
+    )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One number's average over the earlier attempts against its average over the recent ones.
+
+    Every attempt counts, not only the first and the latest: the recent ones are the latest half
+    (rounded down), the earlier ones the rest. ``lowest`` and ``highest`` span all of them.
+    """
+
+    earlier: float
+    recent: float
+    earlier_count: int
+    recent_count: int
+    lowest: float
+    highest: float
+
+    @property
+    def attempt_count(self) -> int:
+        return self.earlier_count + self.recent_count
+
+
+def trend(values: list[float]) -> Trend:
+    """The :class:`Trend` of values given oldest first (at least two)."""
+    if len(values) < 2:
+        raise ParameterError("A trend needs at least two attempts.")
+    recent_count = len(values) // 2
+    earlier, recent = values[:-recent_count], values[-recent_count:]
+    return Trend(_mean(earlier), _mean(recent), len(earlier), len(recent), min(values), max(values))
+
+
+def _change(t: Trend, before: str, after: str, unit: str) -> str:
+    """ "from A to B" with the attempts each average rests on, so the reader knows how much it holds."""
+    if t.attempt_count == 2:
+        return f"from {before} to {after}{unit} between your 2 attempts"
+    recent = (
+        "in your latest attempt" if t.recent_count == 1 else f"the average of your latest {t.recent_count}"
+    )
+    return f"from {before}{unit}, the average of your first {t.earlier_count} attempts, to {after} {recent}"
+
+
+def _fillers_sentence(history: list[Point]) -> str:
+    t = trend([p.fillers_per_minute for p in history])
+    before, after = round(t.earlier, 1), round(t.recent, 1)
+    if abs(after - before) < FILLERS_STEADY_PER_MINUTE:
+        sentence = f"Fillers steady at about {after:.1f} per minute over {t.attempt_count} attempts."
+    else:
+        direction = "down" if after < before else "up"
+        sentence = f"Fillers {direction} {_change(t, f'{before:.1f}', f'{after:.1f}', ' per minute')}."
+    return sentence + _uneven(t)
+
+
+def _pace_sentence(history: list[Point]) -> str:
+    t = trend([p.words_per_minute for p in history])
+    low, high = history[-1].comfortable_wpm
+    before, after = round(t.earlier), round(t.recent)
+    was, now = _pace_zone(t.earlier, low, high), _pace_zone(t.recent, low, high)
+    band = f"between {low:g} and {high:g}" if now == "comfortable" else f"{low:g}–{high:g} is comfortable"
+    if abs(after - before) < PACE_STEADY_WPM:
+        return (
+            f"Pace steady at about {after} words per minute over {t.attempt_count} attempts: {now} ({band})."
+        )
+    direction = "rose" if after > before else "fell"
+    # "now" only when the pace moved into another zone; otherwise it was already there.
+    where = f"now {now}" if now != was else f"still {now}"
+    return f"Pace {direction} {_change(t, str(before), str(after), ' words per minute')}: {where} ({band})."
+
+
+def _pace_zone(words_per_minute: float, low: float, high: float) -> str:
+    return "slow" if words_per_minute < low else "fast" if words_per_minute > high else "comfortable"
+
+
+def _uneven(t: Trend) -> str:
+    """A warning when the attempts swing so widely that the two averages say little."""
+    swing = t.highest - t.lowest
+    if t.attempt_count < 3 or swing <= 2 * abs(t.recent - t.earlier) or swing < FILLERS_UNEVEN_SWING:
+        return ""
+    return (
+        f" It varied from {t.lowest:.1f} to {t.highest:.1f} per minute, "
+        "so a few more attempts will show the trend better."
     )
 
 
@@ -445,32 +542,57 @@ def format_comparison(comparison: Comparison) -> str:
 
 
 def session_summary(session: Session, attempts: Iterable[Attempt]) -> SessionSummary:
-    """What one sitting covered and how it went, from the attempts of that session."""
+    """What one sitting covered and how it went, from the attempts of that session.
+
+    Only the candidate's analysed answers count; failed analyses and sample answers are named apart.
+    """
     mine = sorted((a for a in attempts if a.session_id == session.id), key=lambda a: a.id)
     questions = tuple(group_by_question(mine))
+    analysed = points(mine)
     started, ended = datetime.fromisoformat(session.started_at), datetime.fromisoformat(session.ended_at)
     minutes = round((ended - started).total_seconds() / 60)
     length = "" if len(mine) < 2 else f" in {minutes} min" if minutes else " in under a minute"
-    summary = [
-        f"{count(len(mine), 'attempt')} at {count(len(questions), 'question')}{length}"
-        f" ({session_period(session)})."
-    ]
-    analysed = points(mine)
     if analysed:
-        inside = sum(p.in_target for p in analysed)
-        summary.append(
-            f"On average {_mean(p.fillers_per_minute for p in analysed):.1f} fillers and"
+        asked = len({p.question for p in analysed})
+        summary = [
+            f"{count(len(analysed), 'attempt')} at {count(asked, 'question')}{length}"
+            f" ({session_period(session)}).",
+            f"On average {_mean(p.fillers_per_minute for p in analysed):.1f} fillers per minute and"
             f" {_mean(p.words_per_minute for p in analysed):.0f} words per minute;"
-            f" {inside} of {count(len(analysed), 'answer')} inside the target length."
-        )
-    for question, asked in group_by_question(analysed).items():
-        if len(asked) > 1:
-            fillers = _fillers_sentence(asked[0], asked[-1], len(asked))
+            f" {sum(p.in_target for p in analysed)} of {count(len(analysed), 'answer')} inside the"
+            " target length.",
+        ]
+    else:
+        summary = [f"No answer of yours was analysed in this session ({session_period(session)})."]
+    for question, of_question in group_by_question(analysed).items():
+        if len(of_question) > 1:
+            fillers = _fillers_sentence(of_question)
             summary.append(f"“{question}”: {fillers[0].lower()}{fillers[1:]}")
-    unanalysed = len(mine) - len(analysed)
-    if unanalysed:
-        summary.append(f"{count(unanalysed, 'attempt')} not analysed.")
+    left_out = not_counted(mine)
+    if left_out:
+        summary.append(left_out)
     return SessionSummary(session, questions, tuple(summary))
+
+
+def is_sample(attempt: Attempt) -> bool:
+    """Whether the attempt is the app's own sample answer, run to try the app (not the candidate's)."""
+    return attempt.analysis is not None and attempt.analysis.get("sample") is True
+
+
+def not_counted(attempts: Iterable[Attempt]) -> str | None:
+    """Which attempts the progress, the tables and the best leave out, and why; None when none are."""
+    attempts = list(attempts)
+    failed = [a for a in attempts if a.analysis is None]
+    samples = [a for a in attempts if is_sample(a)]
+    parts = []
+    if failed:
+        numbers = ", ".join(f"#{a.id}" for a in failed)
+        parts.append(f"{count(len(failed), 'attempt')} not analysed ({numbers})")
+    if samples:
+        parts.append(f"{count(len(samples), 'sample answer')} (the app's, not yours)")
+    if not parts:
+        return None
+    return f"Not counted: {' and '.join(parts)}."
 
 
 def session_period(session: Session) -> str:
@@ -521,6 +643,7 @@ def attempt_row(attempt: Attempt) -> dict[str, object]:
         "expects_example": p.expects_example,
         "star_parts": p.star_parts,
         **{f"star_{part}": bool(star[part]) for part in STAR_LABELS},
+        "sample": is_sample(attempt),
     }
 
 
@@ -528,7 +651,7 @@ CSV_COLUMNS = (
     "id", "created_at", "session_id", "question", "status", "error",
     "duration_s", "target_s", "in_target", "word_count", "filler_count", "fillers_per_minute",
     "words_per_minute", "pace_verdict", "pace_variation", "hedge_count", "expects_example", "star_parts",
-    *(f"star_{part}" for part in STAR_LABELS),
+    *(f"star_{part}" for part in STAR_LABELS), "sample",
 )  # fmt: skip
 
 
@@ -608,7 +731,9 @@ def _attempt_line(attempt: Attempt, *, is_best: bool) -> str:
     star = f"  STAR {p.star_parts}/4" if p.expects_example else ""
     return (
         f"{head}  {clock(p.duration_s):>5}  {p.fillers_per_minute:4.1f} fillers/min"
-        f"  {p.words_per_minute:3.0f} words/min{star}" + ("  ★ best" if is_best else "")
+        f"  {p.words_per_minute:3.0f} words/min{star}"
+        + ("  ★ best" if is_best else "")
+        + ("  (sample answer, not counted)" if is_sample(attempt) else "")
     )
 
 
@@ -646,12 +771,18 @@ TRENDS = {
 
 
 def trend_frame(history: list[Point]) -> pd.DataFrame:
-    """One row per analysed attempt, oldest first, with the bands each chart shades and the best marked."""
+    """One row per analysed attempt, oldest first, with the bands each chart shades and each question's best marked."""
     history = sorted(history, key=lambda p: p.attempt_id)
-    top = best(history)
+    # The best of each question: answers to different questions do not compete with each other.
+    tops = {
+        best([p for p in history if p.question == question]) for question in {p.question for p in history}
+    }
     return pd.DataFrame(
         {
-            "number": range(1, len(history) + 1),
+            # Counted within each question: answers to different questions are separate series.
+            "number": [
+                sum(q.question == p.question for q in history[: index + 1]) for index, p in enumerate(history)
+            ],
             "attempt": [f"#{p.attempt_id}" for p in history],
             "when": [when(p.created_at) for p in history],
             "question": [p.question for p in history],
@@ -663,7 +794,7 @@ def trend_frame(history: list[Point]) -> pd.DataFrame:
             "target_low_s": [p.target_band_s[0] for p in history],
             "target_high_s": [p.target_band_s[1] for p in history],
             "star_parts": [p.star_parts for p in history],
-            "best": [top is not None and p.attempt_id == top.attempt_id for p in history],
+            "best": [p in tops for p in history],
         },
         columns=[
             "number", "attempt", "when", "question", "fillers_per_minute", "words_per_minute", "slow_below",
@@ -675,8 +806,9 @@ def trend_frame(history: list[Point]) -> pd.DataFrame:
 def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
     """One metric over the attempts: a line per question, the good band shaded green, the best starred."""
     title, field, band = TRENDS[trend]
-    x = alt.X("number:O", title="Attempt, oldest first", axis=alt.Axis(labelAngle=0))
     several = frame["question"].nunique() > 1
+    x_title = "Attempt at each question, oldest first" if several else "Attempt, oldest first"
+    x = alt.X("number:O", title=x_title, axis=alt.Axis(labelAngle=0))
     color = (
         alt.Color(
             "question:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)
@@ -715,26 +847,29 @@ def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
     return alt.layer(*layers).properties(height=200, title=title, autosize=autosize)
 
 
-_STATUS = {"analysed": "analysed", "failed": "analysis failed", "recorded": "not analysed"}
-
-
 def attempts_table(attempts: list[Attempt]) -> pd.DataFrame:
-    """Attempts (in the order given) as the History page lists them; the best one starred."""
+    """Analysed attempts (in the order given) as the History page lists them; the best one starred.
+
+    Attempts without numbers are left out rather than shown as empty cells (:func:`not_counted`
+    names them); a sample answer is listed, marked, and never the best.
+    """
     top = best(points(attempts))
     rows = []
     for attempt in attempts:
-        p = point(attempt) if attempt.analysis is not None else None
+        if attempt.analysis is None:
+            continue
+        p = point(attempt)
         rows.append(
             {
                 "Best": "★" if top is not None and attempt.id == top.attempt_id else "",
                 "Attempt": f"#{attempt.id}",
                 "When": when(attempt.created_at),
-                "Length": clock(p.duration_s) if p else None,
-                "Against target": _against_target(p) if p else None,
-                "Fillers/min": round(p.fillers_per_minute, 1) if p else None,
-                "Words/min": round(p.words_per_minute) if p else None,
-                "STAR parts": _star_cell(p) if p else None,
-                "Status": _STATUS[attempt.status],
+                "Length": clock(p.duration_s),
+                "Against target": _against_target(p),
+                "Fillers/min": round(p.fillers_per_minute, 1),
+                "Words/min": round(p.words_per_minute),
+                "STAR parts": _star_cell(p),
+                "Status": "sample (not counted)" if is_sample(attempt) else "analysed",
             }
         )
     return pd.DataFrame(rows, columns=list(_TABLE_COLUMNS))
@@ -750,24 +885,27 @@ def _star_cell(p: Point) -> str:
 
 
 def _against_target(p: Point) -> str:
-    """Measured from the target itself, as the results page says it; "on target" inside the band."""
-    target = clock(p.target_s)
+    """Judged against the answer's on-target band, in the words the results page uses."""
+    low, high = p.target_band_s
+    band = f"{clock(low)}–{clock(high)}"
     if p.in_target:
-        return f"on target ({target})"
-    side = "over" if p.duration_s > p.target_s else "under"
-    return f"{abs(p.duration_s - p.target_s):.0f} s {side} {target}"
+        return f"on target ({band})"
+    if p.duration_s < low:
+        return f"too short by {max(1, round(low - p.duration_s))} s ({band})"
+    return f"too long by {max(1, round(p.duration_s - high))} s ({band})"
 
 
 def sessions_table(sessions: list[Session], attempts: list[Attempt]) -> pd.DataFrame:
-    """One row per practice session: when, how many attempts, which questions."""
-    return pd.DataFrame(
-        [
+    """One row per practice session: when, how many analysed answers of the candidate's, which questions."""
+    rows = []
+    for session in sessions:
+        # Failed analyses and sample answers are not the candidate's answers to count.
+        counted = points(a for a in attempts if a.session_id == session.id)
+        rows.append(
             {
                 "Session": session_period(session),
-                "Attempts": session.attempt_count,
-                "Questions": len({a.question for a in attempts if a.session_id == session.id}),
+                "Attempts": len(counted),
+                "Questions": len({p.question for p in counted}),
             }
-            for session in sessions
-        ],
-        columns=["Session", "Attempts", "Questions"],
-    )
+        )
+    return pd.DataFrame(rows, columns=["Session", "Attempts", "Questions"])

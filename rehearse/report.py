@@ -39,7 +39,7 @@ def format_report(analysis: Analysis) -> str:
         "",
         "Content",
         f"  Length       {clock(conciseness.duration_s)}, {conciseness.word_count} words ({conciseness.verdict}; "
-        f"target {clock(conciseness.options.short_below_s)}-{clock(conciseness.options.long_above_s)})",
+        f"target {clock(conciseness.band_s[0])}-{clock(conciseness.band_s[1])})",
         f"  Sentences    {conciseness.sentence_count}, {conciseness.mean_sentence_words:g} words on average",
         f"  Hedges       {', '.join(hedge.text for hedge in conciseness.hedges) or 'none'}",
         f"  Repeated     {', '.join(f'“{phrase.text}” x{phrase.count}' for phrase in conciseness.repeated_phrases) or 'none'}",

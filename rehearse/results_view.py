@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from rehearse.accuracy import filler_accuracy_note
+from rehearse.conciseness import TARGET_TOLERANCE
 from rehearse.store import Attempt
 from rehearse.text import normalize
 from rehearse.tips import clock
@@ -74,6 +75,15 @@ class StarRow:
     evidence: str | None
 
 
+def name_their_file(message: str, stored_name: str, their_name: str | None) -> str:
+    """An error about a saved recording, naming the file the candidate knows instead of the store's copy.
+
+    The store keeps every recording as "attempt-000010.wav"; the candidate uploaded "notes.wav" (or
+    recorded in the browser, and never named the file at all).
+    """
+    return message.replace(stored_name, f"“{their_name}”" if their_name else "Your recording")
+
+
 def audio_mime(suffix: str) -> str:
     return AUDIO_MIME_TYPES[suffix.lower()]
 
@@ -119,21 +129,51 @@ def _pace_headline(analysis: dict, previous: dict | None) -> Headline:
     return Headline("Words per minute", f"{wpm:.0f}", delta, "off", note)
 
 
+def length_band(analysis: dict, target_seconds: float) -> tuple[float, float, float]:
+    """The target and the band (shortest, longest) the answer's length is judged against, in seconds.
+
+    An analysis made with its question carries its own band (the one its verdict and tip used); an
+    older one without it gets ``target_seconds`` widened by the default margin, as History always did.
+    """
+    conciseness = analysis["conciseness"]
+    if conciseness.get("target_s") is not None:
+        low, high = conciseness["band_s"]
+        return conciseness["target_s"], low, high
+    return (
+        target_seconds,
+        target_seconds * (1 - TARGET_TOLERANCE),
+        target_seconds * (1 + TARGET_TOLERANCE),
+    )
+
+
+def length_verdict(duration_s: float, low: float, high: float) -> str:
+    """The analyzer's own verdict ("short", "ok", "long"), for analyses that predate their band."""
+    return "short" if duration_s < low else "long" if duration_s > high else "ok"
+
+
 def _length_headline(analysis: dict, target_seconds: float, previous: dict | None) -> Headline:
     duration = analysis["conciseness"]["duration_s"]
-    off_by = duration - target_seconds
-    if abs(off_by) < 0.5:
-        note = f"Right on the {clock(target_seconds)} target."
+    target, low, high = length_band(analysis, target_seconds)
+    aim = f"aim for {clock(low)}–{clock(high)} (target {clock(target)})"
+    verdict = length_verdict(duration, low, high)
+    if verdict == "ok":
+        note = f"On target: {aim}."
+    elif verdict == "short":
+        note = f"Too short by {_seconds(low - duration)}: {aim}."
     else:
-        side = "over" if off_by > 0 else "under"
-        note = f"{abs(off_by):.0f} s {side} the {clock(target_seconds)} target."
+        note = f"Too long by {_seconds(duration - high)}: {aim}."
     if previous is None:
         return Headline("Length", clock(duration), None, "off", note)
     change = duration - previous["conciseness"]["duration_s"]
-    closer = abs(off_by) < abs(previous["conciseness"]["duration_s"] - target_seconds)
+    closer = abs(duration - target) < abs(previous["conciseness"]["duration_s"] - target)
     # Green when the answer moved towards the target, whichever direction that is.
     color = "normal" if (change > 0) == closer else "inverse"
     return Headline("Length", clock(duration), f"{change:+.0f} s", color, note)
+
+
+def _seconds(amount: float) -> str:
+    # Never "by 0 s": an answer just outside the band is outside it by at least a second.
+    return f"{max(1, round(amount))} s"
 
 
 def _star_headline(analysis: dict, previous: dict | None) -> Headline:
@@ -341,11 +381,14 @@ def attempts_frame(attempts: list[Attempt]) -> pd.DataFrame:
 
 def attempt_heading_html(attempt: Attempt, *, previous_id: int | None) -> str:
     """The question answered, when, and what the changes are measured against."""
-    comparison = (
-        f"Changes are against your previous attempt at this question (#{previous_id})."
-        if previous_id is not None
-        else "First analysed attempt at this question: the next one will show your progress."
-    )
+    if attempt.analysis is not None and attempt.analysis.get("sample") is True:
+        comparison = (
+            "This is the app's sample answer, not yours: it is kept out of your progress and best attempt."
+        )
+    elif previous_id is not None:
+        comparison = f"Changes are against your previous attempt at this question (#{previous_id})."
+    else:
+        comparison = "First analysed attempt at this question: the next one will show your progress."
     return (
         f"<p style='margin:0'><strong>{html.escape(attempt.question)}</strong></p>"
         f"<p style='margin:0;color:#6c757d;font-size:0.9rem'>Attempt #{attempt.id} · {when(attempt.created_at)} · {comparison}</p>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from rehearse.conciseness import ConcisenessResult
@@ -36,6 +37,16 @@ class Tip:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def spoken(text: str) -> str:
+    """A detected phrase as it is written: the analyzers compare lower case ("i mean"), people read "I mean"."""
+    return re.sub(r"\bi\b", "I", text)
+
+
+def plural(number: int, noun: str) -> str:
+    """The number and its noun, plural unless the number is one: "1 filler", "2 fillers"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def clock(seconds: float) -> str:
@@ -83,7 +94,8 @@ def _example_tips(example: ExampleResult) -> list[Tip]:
     if missing:
         tips.append(
             Tip(
-                message=f"Your example is missing the {' and the '.join(missing)}; add a sentence for each.",
+                message=f"Your example is missing the {' and the '.join(missing)}; "
+                + ("add a sentence for it." if len(missing) == 1 else "add a sentence for each."),
                 evidence=f"Action heard: “{example.evidence['action']}”",
                 advice=ADVICE_STRUCTURE,
                 start=None,
@@ -107,11 +119,12 @@ def _filler_tips(fillers: FillerResult) -> list[Tip]:
     if fillers.per_minute < FILLERS_NOTICEABLE_PER_MINUTE or not fillers.items:
         return []
     first = fillers.items[0]
-    words = sorted({item.text for item in fillers.items})
+    words = sorted({spoken(item.text) for item in fillers.items})
+    # Rounded as the results card shows it, so the tip and the card quote the same number.
     return [
         Tip(
             message=f"Cut the fillers ({', '.join(words)}): pause silently instead.",
-            evidence=f"{fillers.count} fillers, {fillers.per_minute:g} per minute; the first “{first.text}” at {clock(first.start)}.",
+            evidence=f"{plural(fillers.count, 'filler')}, {fillers.per_minute:.1f} per minute; the first “{spoken(first.text)}” at {clock(first.start)}.",
             advice=ADVICE_PROFESSIONAL,
             start=first.start,
             priority=90 if fillers.per_minute >= FILLERS_HIGH_PER_MINUTE else 50,
@@ -131,7 +144,7 @@ def _pace_tips(pacing: PacingResult) -> list[Tip]:
         tips.append(
             Tip(
                 message=message,
-                evidence=f"{pacing.words_per_minute:g} words per minute overall, {window.words_per_minute:g} at {clock(window.start)}.",
+                evidence=f"{pacing.words_per_minute:.0f} words per minute overall, {window.words_per_minute:.0f} at {clock(window.start)}.",
                 advice=ADVICE_CONCISE,
                 start=window.start,
                 priority=70,
@@ -153,12 +166,19 @@ def _pace_tips(pacing: PacingResult) -> list[Tip]:
 
 def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
     tips = []
-    options = conciseness.options
+    low, high = conciseness.options.band_s
+    # Named the way the results page names it, so the card and the tip quote the same standard.
+    aim = (
+        f"aim for {clock(low)}–{clock(high)} (the target is {clock(conciseness.options.target_s)})"
+        if conciseness.options.target_s is not None
+        else f"aim for {clock(low)}–{clock(high)}"
+    )
+    evidence = f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words)."
     if conciseness.verdict == "long":
         tips.append(
             Tip(
-                message=f"Shorten the answer to under {clock(options.long_above_s)}: lead with the point, then one example.",
-                evidence=f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words).",
+                message=f"Shorten the answer to under {clock(high)}: lead with the point, then one example; {aim}.",
+                evidence=evidence,
                 advice=ADVICE_CONCISE,
                 start=None,
                 priority=75,
@@ -167,8 +187,8 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
     elif conciseness.verdict == "short":
         tips.append(
             Tip(
-                message=f"Say more: an answer under {clock(options.short_below_s)} rarely shows enough of what you did.",
-                evidence=f"The answer lasted {clock(conciseness.duration_s)} ({conciseness.word_count} words).",
+                message=f"Say more: {aim}. A shorter answer rarely shows enough of what you did.",
+                evidence=evidence,
                 advice=ADVICE_EXAMPLES,
                 start=None,
                 priority=65,
@@ -179,7 +199,7 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
         tips.append(
             Tip(
                 message="Drop the hedges (“I think”, “maybe”): state what you did and what it achieved.",
-                evidence=f"{len(conciseness.hedges)} hedges; the first “{first.text}” at {clock(first.start)}.",
+                evidence=f"{plural(len(conciseness.hedges), 'hedge')}; the first “{spoken(first.text)}” at {clock(first.start)}.",
                 advice=ADVICE_PROFESSIONAL,
                 start=first.start,
                 priority=45,

@@ -21,6 +21,7 @@ SAMPLE_QUESTION = "Tell me about a time you improved a process."
 SCRIPT_WORDS = ("refund", "checklist", "finance", "supplier")
 # Generous: the first analysis loads the speech and language models on a shared 2-core machine.
 ANALYSIS_TIMEOUT_S = 300
+MARGIN = "On target within ± this % of the question's target"
 
 
 @pytest.fixture(scope="module")
@@ -103,22 +104,30 @@ def test_recorded_answer_is_saved_analysed_and_compared_with_the_next_attempt(
     assert first.id == attempt.id
 
 
-def test_unreadable_upload_shows_an_error_keeps_the_recording_and_offers_a_retry(rehearse_home: Path):
+def test_unreadable_upload_names_the_file_and_offers_a_delete_not_a_retry(rehearse_home: Path):
     app = _app()
     app.radio(key="answer_source").set_value("Upload a recording").run()
-    app.file_uploader(key="upload").set_value(("answer.mp3", b"this is not audio at all", "audio/mpeg")).run()
+    app.file_uploader(key="upload").set_value(("notes.mp3", b"this is not audio at all", "audio/mpeg")).run()
     _analyse(app)
 
     [error] = app.error
     assert "not an audio file" in error.value
+    # The candidate's own file is named, never the store's copy of it.
+    assert "“notes.mp3” is not an audio file" in error.value and "attempt-" not in error.value
     [attempt] = open_store(rehearse_home).list_attempts()
     assert attempt.status == "failed" and "not an audio file" in attempt.error
     assert open_store(rehearse_home).audio_path(attempt.id).read_bytes() == b"this is not audio at all"
     assert not app.metric
+    # A retry of a file that is not audio can only fail again, and there is nothing to play.
+    assert not [button for button in app.button if button.label == "Try the analysis again"]
+    assert not app.get("audio")
+    assert "Trying again would fail the same way" in app.caption[-1].value
 
-    _button(app, "Try the analysis again").click().run(timeout=ANALYSIS_TIMEOUT_S)
-    assert "not an audio file" in app.error[0].value
-    assert len(open_store(rehearse_home).list_attempts()) == 1
+    _button(app, "Delete this recording").click().run()
+    assert not app.exception
+    assert open_store(rehearse_home).list_attempts() == []
+    assert f"Attempt #{attempt.id} was deleted" in app.success[0].value
+    assert not app.error
 
 
 def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, tmp_path: Path):
@@ -128,23 +137,38 @@ def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, 
     _analyse(app)
     assert "No speech" in app.error[0].value
     assert open_store(rehearse_home).list_attempts()[0].status == "failed"
+    # The recording itself is sound audio: it can be played back and analysed again.
+    assert app.get("audio")
+    assert _button(app, "Try the analysis again")
 
 
-def test_sample_answer_runs_with_its_own_question_and_appears_in_history(rehearse_home: Path):
+def test_sample_answer_runs_with_its_own_question_is_marked_and_kept_out_of_progress(rehearse_home: Path):
     app = _app()
     assert app.selectbox(key="sample").value.path.name == "strong_star.ogg"
     _button(app, "Try a sample answer").click().run(timeout=ANALYSIS_TIMEOUT_S)
     assert not app.exception and not app.error
     assert len(app.metric) == 4
+    assert "the app's sample answer, not yours" in _page_html(app)
     [attempt] = open_store(rehearse_home).list_attempts()
     assert attempt.question == SAMPLE_QUESTION
+    assert attempt.analysis["sample"] is True
+
+    # A second click on the same answer opens the saved attempt instead of saving a duplicate.
+    _button(app, "Try a sample answer").click().run(timeout=ANALYSIS_TIMEOUT_S)
+    assert len(open_store(rehearse_home).list_attempts()) == 1
+    assert f"already analysed as attempt #{attempt.id}" in app.info[-1].value
+    assert len(app.metric) == 4
 
     app.switch_page("app_pages/history.py").run()
     assert not app.exception
-    assert "One analysed attempt so far" in _page_html(app)
+    # The app's own sample is not the candidate's first attempt, nor their best.
+    assert "One analysed attempt so far" not in _page_html(app)
+    assert "Not counted: 1 sample answer" in app.info[0].value
     _history_view(app, "Attempts")
     [table] = app.dataframe
     assert list(table.value["Attempt"]) == [f"#{attempt.id}"]
+    assert list(table.value["Best"]) == [""]
+    assert list(table.value["Status"]) == ["sample (not counted)"]
     assert SAMPLE_QUESTION in _page_html(app)
     assert len(app.metric) == 4  # the newest attempt is opened below the list
 
@@ -161,8 +185,7 @@ def test_settings_reach_the_analysis(rehearse_home: Path):
     assert str(rehearse_home) in "\n".join(markdown.value for markdown in app.markdown)
     _number(app, "Slow below").set_value(60.0)
     _number(app, "Fast above").set_value(90.0)
-    _number(app, "Short below").set_value(5.0)
-    _number(app, "Long above").set_value(20.0)
+    _number(app, MARGIN).set_value(5.0)
     _button(app, "Save settings").click().run()
     assert app.success and not app.error
 
@@ -171,14 +194,40 @@ def test_settings_reach_the_analysis(rehearse_home: Path):
     [attempt] = open_store(rehearse_home).list_attempts()
     options = attempt.analysis["options"]
     assert (options["pacing"]["slow_below_wpm"], options["pacing"]["fast_above_wpm"]) == (60.0, 90.0)
-    assert (options["conciseness"]["short_below_s"], options["conciseness"]["long_above_s"]) == (5.0, 20.0)
+    assert options["conciseness"]["target_tolerance"] == 0.05
+    conciseness = attempt.analysis["conciseness"]
+    # The sample answers a 1:30 question: the band is that target within 5 %.
+    assert (conciseness["target_s"], conciseness["band_s"]) == (90.0, [85.5, 94.5])
     assert attempt.analysis["pacing"]["verdict"] == "fast"
-    assert attempt.analysis["conciseness"]["verdict"] == "long"
+    low, high = conciseness["band_s"]
+    duration = conciseness["duration_s"]
+    assert conciseness["verdict"] == ("short" if duration < low else "long" if duration > high else "ok")
+
+
+def test_settings_adjust_the_question_target_band_and_say_so():
+    app = _app()
+    app.switch_page("app_pages/settings.py").run()
+    labels = [number.label for number in app.number_input]
+    # One standard for length: no separate fixed limits beside the question's own target.
+    assert "Short below" not in labels and "Long above" not in labels
+    assert _number(app, MARGIN).value == 25.0
+    page = "\n".join(caption.value for caption in app.caption)
+    assert "Each question has its own target length" in page
+    assert "the Length card, the length tip and History all use this one band" in page
+
+    # Step 1 names the band, and a new margin moves it.
+    app.switch_page("app_pages/rehearse.py").run()
+    assert "Aim for about 1:30 (1:08–1:52 counts as on target)." in app.info[0].value
+    app.switch_page("app_pages/settings.py").run()
+    _number(app, MARGIN).set_value(50.0)
+    _button(app, "Save settings").click().run()
+    app.switch_page("app_pages/rehearse.py").run()
+    assert "Aim for about 1:30 (0:45–2:15 counts as on target)." in app.info[0].value
 
 
 @pytest.mark.parametrize(
     ("label", "value", "message"),
-    [("Slow below", 300.0, "slow pace threshold"), ("Short below", 500.0, "short-answer length")],
+    [("Slow below", 300.0, "slow pace threshold")],
 )
 def test_impossible_thresholds_are_refused_with_the_reason(label: str, value: float, message: str):
     app = _app()
@@ -195,7 +244,11 @@ def test_model_folder_that_is_not_a_model_is_refused(tmp_path: Path):
     [field] = app.text_input
     field.set_value(str(tmp_path))
     _button(app, "Save settings").click().run()
-    assert "not a CTranslate2 Whisper model folder" in app.error[0].value
+    [error] = app.error
+    assert "not a CTranslate2 Whisper model folder" in error.value
+    assert str(tmp_path) in error.value
+    # The app has no command line: the message names the field, never an option like "--model".
+    assert "--" not in error.value and "The model folder" in error.value
 
 
 def _number(app: AppTest, label: str):
@@ -237,9 +290,16 @@ def _history_view(app: AppTest, view: str) -> None:
 def test_history_shows_progress_with_charts_and_a_summary(seeded: list):
     app = _history()
     page = _page_html(app)
-    first, latest = seeded[0].analysis["fillers"]["per_minute"], seeded[2].analysis["fillers"]["per_minute"]
-    assert f"Fillers down from {first:.1f} to {latest:.1f} per minute over 3 attempts." in page
+    fillers = [attempt.analysis["fillers"]["per_minute"] for attempt in seeded[:3]]
+    earlier = (fillers[0] + fillers[1]) / 2
+    assert (
+        f"Fillers down from {earlier:.1f} per minute, the average of your first 2 attempts, to"
+        f" {fillers[2]:.1f} in your latest attempt." in page
+    )
     assert "Every question together" in page
+    # The overall summary does not read answers to two questions as one series.
+    assert "4 analysed attempts at 2 questions" in page and "not one series" in page
+    assert "Best so far" not in page.split(WHY)[0]
     assert len(app.get("vega_lite_chart")) == 4  # fillers, pace, length, STAR
 
     app.selectbox(key="history_question").set_value(STAR).run()

@@ -55,3 +55,19 @@ def test_an_ellipsis_is_a_hesitation_inside_a_sentence_not_its_end():
     assert result.longest_sentence.startswith("So we were going to...") and result.longest_sentence.endswith(
         "move it."
     )
+
+
+def test_a_target_sets_the_band_instead_of_the_fixed_limits():
+    # 40 s at 150 words per minute: fine by the fixed 30-120 s limits, short for a 90 s target.
+    transcript = transcript_from_text("word " * 100, words_per_minute=150)
+    assert analyze_conciseness(transcript).verdict == "ok"
+    result = analyze_conciseness(transcript, options=ConcisenessOptions(target_s=90))
+    assert (result.verdict, result.target_s, result.band_s) == ("short", 90, (67.5, 112.5))
+    wider = analyze_conciseness(transcript, options=ConcisenessOptions(target_s=90, target_tolerance=0.6))
+    assert (wider.verdict, wider.band_s) == ("ok", (36.0, 144.0))
+
+
+@pytest.mark.parametrize("settings", [{"target_s": 0}, {"target_tolerance": 0}, {"target_tolerance": 1.0}])
+def test_impossible_target_band_is_refused(settings):
+    with pytest.raises(ParameterError):
+        ConcisenessOptions(**settings)

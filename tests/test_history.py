@@ -12,10 +12,12 @@ import pytest
 from transcripts import transcript_from_text
 
 import rehearse.store as store_module
-from rehearse.analysis import analyze_transcript
+from rehearse.analysis import AnalysisOptions, analyze_transcript
+from rehearse.conciseness import ConcisenessOptions
 from rehearse.errors import ParameterError
 from rehearse.history import (
     CSV_COLUMNS,
+    Point,
     attempt_json,
     attempt_markdown,
     attempts_csv,
@@ -29,10 +31,13 @@ from rehearse.history import (
     format_history,
     format_value,
     history_dict,
+    is_sample,
+    not_counted,
     point,
     points,
     progress,
     session_summary,
+    sessions_table,
     target_seconds,
     trend_chart,
     trend_frame,
@@ -97,6 +102,40 @@ def test_point_reads_the_stored_analysis(why_attempts: list[Attempt]):
     assert p.target_band_s == (45.0, 75.0)
 
 
+def test_inside_the_target_length_is_the_analysis_own_verdict(store: Store):
+    # 40 s and 60 s answers to a question with a 1:00 target: the old fixed 30-120 s limits called
+    # both "ok" while History counted only the second inside the 0:45-1:15 band.
+    short, fitting = (seed(store, WHY, "word " * words) for words in (100, 150))
+    assert [a.analysis["conciseness"]["verdict"] for a in (short, fitting)] == ["short", "ok"]
+    assert [point(a).in_target for a in (short, fitting)] == [False, True]
+    table = attempts_table([short, fitting])
+    assert list(table["Against target"]) == ["too short by 5 s (0:45–1:15)", "on target (0:45–1:15)"]
+    summary = progress(points([short, fitting]))
+    assert summary is not None
+    assert any(
+        line.startswith("1 of 2 answers inside the target length (0:45–1:15)") for line in summary.summary
+    )
+
+
+def test_a_wider_margin_in_the_settings_reaches_history(store: Store):
+    options = AnalysisOptions(conciseness=ConcisenessOptions(target_tolerance=0.5))
+    analysis = analyze_transcript(transcript_from_text("word " * 100), question=WHY, options=options)
+    attempt_id = store.save_recording(WHY, b"RIFF-audio", ".wav")
+    store.save_analysis(attempt_id, analysis.to_dict())
+    p = point(store.get_attempt(attempt_id))
+    assert (p.target_band_s, p.in_target) == ((30.0, 90.0), True)
+
+
+def test_an_analysis_saved_before_it_kept_its_band_is_judged_against_its_question_target(store: Store):
+    attempt = seed(store, WHY, "word " * 100)
+    old = dict(attempt.analysis)
+    old["conciseness"] = {
+        key: value for key, value in old["conciseness"].items() if key not in ("target_s", "band_s")
+    }
+    p = point(replace(attempt, analysis=old))
+    assert (p.target_s, p.target_band_s, p.in_target) == (60, (45.0, 75.0), False)
+
+
 def test_target_of_a_typed_question_follows_whether_a_story_is_expected():
     assert target_seconds("Tell me about your favourite tool", expects_example=True) == 90
     assert target_seconds("Tell me about your favourite tool", expects_example=False) == 60
@@ -109,11 +148,84 @@ def test_progress_says_in_plain_words_how_fillers_moved(why_attempts: list[Attem
     summary = progress(points(why_attempts))
     assert summary is not None
     assert (summary.first.attempt_id, summary.latest.attempt_id) == (why_attempts[0].id, why_attempts[-1].id)
-    assert summary.summary[0] == f"Fillers down from {first:.1f} to {latest:.1f} per minute over 3 attempts."
+    earlier = (first + why_attempts[1].analysis["fillers"]["per_minute"]) / 2
+    assert summary.summary[0] == (
+        f"Fillers down from {earlier:.1f} per minute, the average of your first 2 attempts,"
+        f" to {latest:.1f} in your latest attempt."
+    )
     assert any("words per minute" in line for line in summary.summary)
     assert any("inside the target length (0:45–1:15)" in line for line in summary.summary)
     assert summary.best.attempt_id == why_attempts[-1].id
     assert summary.summary[-1].startswith(f"Best so far: attempt #{why_attempts[-1].id}")
+
+
+def _series(attempt: Attempt, **values: list[float]) -> list[Point]:
+    """Points of one question, oldest first, with the given numbers (one list per Point field)."""
+    base = point(attempt)
+    count = len(next(iter(values.values())))
+    return [
+        replace(
+            base, attempt_id=base.attempt_id + index, **{name: seq[index] for name, seq in values.items()}
+        )
+        for index in range(count)
+    ]
+
+
+def test_the_filler_trend_rests_on_every_attempt_not_the_first_and_last(store: Store):
+    # The issue's run read "Fillers steady at 3.4 per minute": the first and last happened to agree.
+    history = _series(seed(store, WHY, WHY_ANSWERS[0]), fillers_per_minute=[3.4, 20.0, 0.0, 9.6, 3.4])
+    sentence = progress(history).summary[0]
+    assert sentence.startswith(
+        "Fillers down from 7.8 per minute, the average of your first 3 attempts, to 6.5 the average of"
+        " your latest 2."
+    )
+    assert "steady" not in sentence
+    assert "It varied from 0.0 to 20.0 per minute" in sentence
+
+
+def test_fillers_are_steady_only_when_the_averages_agree(store: Store):
+    history = _series(seed(store, WHY, WHY_ANSWERS[0]), fillers_per_minute=[4.0, 4.2, 3.9, 4.1])
+    assert progress(history).summary[0] == "Fillers steady at about 4.0 per minute over 4 attempts."
+    two = _series(seed(store, WHY, WHY_ANSWERS[0]), fillers_per_minute=[6.0, 2.0])
+    assert progress(two).summary[0] == "Fillers down from 6.0 to 2.0 per minute between your 2 attempts."
+
+
+@pytest.mark.parametrize(
+    ("paces", "says", "never"),
+    [
+        (
+            [144.0, 165.0],
+            "rose from 144 to 165 words per minute between your 2 attempts: still comfortable",
+            "now",
+        ),
+        (
+            [180.0, 150.0],
+            "fell from 180 to 150 words per minute between your 2 attempts: now comfortable",
+            "still",
+        ),
+        ([150.0, 190.0], "now fast (110–170 is comfortable)", "still"),
+    ],
+)
+def test_pace_says_now_only_when_it_moved_into_another_zone(store: Store, paces, says, never):
+    history = _series(seed(store, WHY, WHY_ANSWERS[0]), words_per_minute=paces)
+    [sentence] = [line for line in progress(history).summary if line.startswith("Pace")]
+    assert says in sentence and never not in sentence.split(":")[1]
+
+
+def test_every_question_together_is_not_read_as_one_series(store: Store):
+    why = seed(store, WHY, WHY_ANSWERS[0] * 3)
+    star = seed(store, STAR, STAR_ANSWER)
+    summary = progress(points([why, star]))
+    assert summary is not None
+    text = " ".join(summary.summary)
+    assert "2 analysed attempts at 2 questions" in text and "not one series" in text
+    assert "Fillers down" not in text and "Fillers up" not in text and "Best so far" not in text
+    assert "inside their question's target length" in text
+    # Each question's best is starred on the charts, not one best across questions.
+    frame = trend_frame(points([why, star]))
+    assert list(frame["best"]) == [True, True]
+    # Each question's attempts are counted from its own first: the charts draw separate series.
+    assert list(frame["number"]) == [1, 1]
 
 
 def test_progress_of_one_attempt_asks_for_another_and_of_none_is_none(store: Store):
@@ -345,3 +457,54 @@ def test_attempts_table_and_trends_mark_the_best(why_attempts: list[Attempt]):
     pace = trend_chart(frame, "pace").to_dict()
     assert len(pace["layer"]) == 3  # the comfortable band, the line, the best attempt's star
     assert len(trend_chart(frame, "fillers").to_dict()["layer"]) == 2
+
+
+def _sample(store: Store, question: str, text: str) -> Attempt:
+    """An attempt saved the way the app saves its own sample answer: marked as a sample."""
+    attempt = seed(store, question, text)
+    store.save_analysis(attempt.id, attempt.analysis | {"sample": True})
+    return store.get_attempt(attempt.id)
+
+
+def test_a_sample_answer_is_kept_out_of_progress_and_best(store: Store):
+    # The app's polished sample became "Best so far: attempt #1" of a candidate's own vaguer answers.
+    sample = _sample(store, STAR, STAR_ANSWER)
+    own = [
+        seed(store, STAR, "we had a slow process and I helped a bit and it got better " * n) for n in (3, 4)
+    ]
+    everything = store.list_attempts()
+    assert is_sample(sample) and not any(is_sample(a) for a in own)
+    assert [p.attempt_id for p in points(everything)] == [a.id for a in own]
+    summary = progress(points(everything))
+    assert summary is not None and summary.best.attempt_id != sample.id
+    assert summary.first.attempt_id == own[0].id
+    table = attempts_table(everything)
+    [sample_row] = table[table["Attempt"] == f"#{sample.id}"].to_dict("records")
+    assert (sample_row["Best"], sample_row["Status"]) == ("", "sample (not counted)")
+    assert not_counted(everything) == "Not counted: 1 sample answer (the app's, not yours)."
+    rows = list(csv.DictReader(io.StringIO(attempts_csv(everything))))
+    assert [row["sample"] for row in rows] == ["False", "False", "True"]
+    assert f"#{sample.id}" in format_history(everything) and "(sample answer, not counted)" in format_history(
+        everything
+    )
+
+
+def test_failed_attempts_are_left_out_of_the_tables_and_named_apart(store: Store, monkeypatch):
+    at(monkeypatch, 0)
+    analysed = seed(store, WHY, WHY_ANSWERS[0] * 3)
+    at(monkeypatch, 5)
+    failed_id = store.save_recording(WHY, b"not audio", ".wav")
+    store.save_failure(failed_id, "This is not an audio file.")
+    everything = store.list_attempts()
+    table = attempts_table(everything)
+    assert list(table["Attempt"]) == [f"#{analysed.id}"]
+    assert not table.isna().any().any()  # no grey "None" cells
+    assert not_counted(everything) == f"Not counted: 1 attempt not analysed (#{failed_id})."
+    [session] = store.list_sessions()
+    assert list(sessions_table([session], everything)["Attempts"]) == [1]
+    summary = session_summary(session, everything).summary
+    assert summary[0].startswith("1 attempt at 1 question in 5 min")
+    assert summary[1].startswith(
+        f"On average {analysed.analysis['fillers']['per_minute']:.1f} fillers per minute and "
+    )
+    assert summary[-1] == f"Not counted: 1 attempt not analysed (#{failed_id})."

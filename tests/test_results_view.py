@@ -9,6 +9,7 @@ from rehearse.results_view import (
     attempts_frame,
     audio_mime,
     headlines,
+    name_their_file,
     overall_progress,
     pace_chart,
     pace_frame,
@@ -114,7 +115,7 @@ def test_headlines_without_a_previous_attempt_have_no_change(story: dict):
     assert numbers[0].value == f"{story['fillers']['per_minute']:.1f}"
     assert numbers[1].value == f"{story['pacing']['words_per_minute']:.0f}"
     assert numbers[3].value == f"{sum(story['example']['star'].values())} of 4"
-    assert "under the 1:30 target" in numbers[2].note
+    assert numbers[2].note == "Too short by 52 s: aim for 1:08–1:52 (target 1:30)."
 
 
 def test_headlines_show_the_change_since_the_previous_attempt(story: dict, vague: dict):
@@ -128,18 +129,52 @@ def test_headlines_show_the_change_since_the_previous_attempt(story: dict, vague
     assert star.delta.startswith("+")
 
 
+def _with_target(analysis: dict, target_s: float) -> dict:
+    """The analysis as if its question's target had been ``target_s`` (the default 25 % margin)."""
+    band = [target_s * 0.75, target_s * 1.25]
+    return {**analysis, "conciseness": {**analysis["conciseness"], "target_s": target_s, "band_s": band}}
+
+
 def test_length_change_is_green_when_it_moves_towards_the_target(story: dict):
     shorter = {
         **story,
         "conciseness": {**story["conciseness"], "duration_s": story["conciseness"]["duration_s"] - 5},
     }
     duration = story["conciseness"]["duration_s"]
-    towards = headlines(story, target_seconds=duration + 60, previous=shorter)[2]
-    away = headlines(story, target_seconds=duration - 60, previous=shorter)[2]
+    towards = headlines(_with_target(story, duration + 60), target_seconds=90, previous=shorter)[2]
+    away = headlines(_with_target(story, duration - 10), target_seconds=90, previous=shorter)[2]
     assert towards.delta == away.delta == "+5 s"
     assert towards.delta_color == "normal"  # longer and closer: shown green
     assert away.delta_color == "inverse"  # longer and further: shown red
-    assert "over the" in away.note and "under the" in towards.note
+    assert away.note.startswith("Too long by") and towards.note.startswith("Too short by")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "verdict", "card", "tip"),
+    [
+        # The issue's cases: a 0:33 story (target 1:30) got no tip; a rambling answer's card and tip
+        # quoted different limits (1:00 target, "under 2:00").
+        (33, "short", "Too short by 35 s: aim for 1:08–1:52 (target 1:30).", "Say more: aim for 1:08–1:52"),
+        (
+            150,
+            "long",
+            "Too long by 37 s: aim for 1:08–1:52 (target 1:30).",
+            "Shorten the answer to under 1:52",
+        ),
+        (90, "ok", "On target: aim for 1:08–1:52 (target 1:30).", None),
+    ],
+)
+def test_the_length_card_tip_and_verdict_use_the_question_target_band(seconds, verdict, card, tip):
+    # 150 words per minute: the answer lasts ``seconds`` from first to last word.
+    words = round(seconds * 150 / 60)
+    analysis = analysis_of("word " * words)
+    conciseness = analysis["conciseness"]
+    assert conciseness["target_s"] == 90
+    assert tuple(conciseness["band_s"]) == (67.5, 112.5)
+    assert conciseness["verdict"] == verdict
+    assert headlines(analysis, target_seconds=90, previous=None)[2].note == card
+    length_tips = [t["message"] for t in analysis["tips"] if t["message"].startswith(("Say more", "Shorten"))]
+    assert [message[: len(tip)] for message in length_tips] == ([] if tip is None else [tip])
 
 
 def test_pace_note_follows_the_verdict(story: dict):
@@ -227,3 +262,11 @@ def test_attempts_frame_and_heading(story: dict):
     heading = attempt_heading_html(analysed, previous_id=None)
     assert "Why &lt;us&gt;?" in heading and "First analysed attempt" in heading
     assert "#1" in attempt_heading_html(analysed, previous_id=1)
+
+
+def test_an_error_names_the_candidates_file_not_the_stores_copy():
+    message = "attempt-000010.wav is not an audio file this tool can read, or it is damaged."
+    assert name_their_file(message, "attempt-000010.wav", "notes.wav") == (
+        "“notes.wav” is not an audio file this tool can read, or it is damaged."
+    )
+    assert name_their_file(message, "attempt-000010.wav", None).startswith("Your recording is not an audio")

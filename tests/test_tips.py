@@ -2,8 +2,9 @@ from transcripts import transcript_from_text
 
 from rehearse.analysis import AnalysisOptions, analyze_transcript
 from rehearse.example import ExampleOptions
-from rehearse.tips import MAX_TIPS, clock
+from rehearse.tips import MAX_TIPS, clock, plural, spoken
 
+QUESTION = "Tell me about a time you improved a process."
 RAMBLING = "um like I think maybe we kind of did stuff, you know, um, basically. " * 30
 
 
@@ -41,3 +42,42 @@ def test_question_kind_decides_whether_a_story_is_expected():
 
 def test_clock():
     assert clock(0) == "0:00" and clock(65.4) == "1:05" and clock(600) == "10:00"
+
+
+def _tips(text: str, question: str) -> dict[str, str]:
+    """Each tip's message mapped to its evidence."""
+    return {
+        tip.message: tip.evidence
+        for tip in analyze_transcript(transcript_from_text(text), question=question).tips
+    }
+
+
+def test_filler_tip_reads_like_the_card_one_filler_capital_i_and_tenths():
+    # The issue saw "1 fillers", "20.06 per minute" beside a card saying 20.1, and lowercase "i mean".
+    analysis = analyze_transcript(
+        transcript_from_text(
+            "So we shipped it, I mean, we shipped the fix on time and the team was happy with it."
+        ),
+        question="Why do you want to work here?",
+    )
+    assert analysis.fillers.count == 1 and analysis.fillers.per_minute == 7.98
+    [tip] = [tip for tip in analysis.tips if "fillers" in tip.message]
+    assert tip.message == "Cut the fillers (I mean): pause silently instead."
+    assert tip.evidence.startswith("1 filler, 8.0 per minute; the first “I mean” at ")
+
+
+def test_one_missing_star_part_asks_for_one_sentence():
+    tips = _tips("I led the team. " * 3 + "um the outcome was good for everyone involved in it.", QUESTION)
+    assert "Your example is missing the task; add a sentence for it." in tips
+
+
+def test_pace_tip_rounds_like_the_card():
+    analysis = analyze_transcript(transcript_from_text(RAMBLING, words_per_minute=200))
+    [tip] = [tip for tip in analysis.tips if tip.message.startswith("Slow down")]
+    assert tip.evidence.startswith(f"{analysis.pacing.words_per_minute:.0f} words per minute overall, ")
+
+
+def test_spoken_and_plural():
+    assert spoken("i mean") == "I mean" and spoken("i'm not sure") == "I'm not sure"
+    assert spoken("like in") == "like in"
+    assert plural(1, "filler") == "1 filler" and plural(0, "hedge") == "0 hedges"
