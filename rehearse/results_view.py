@@ -69,10 +69,13 @@ class Headline:
 
 @dataclass(frozen=True)
 class StarRow:
+    """``missing``: the model is sure the part is absent; a part neither found nor missing is unclear."""
+
     part: str
     label: str
     found: bool
     evidence: str | None
+    missing: bool = True
 
 
 def name_their_file(message: str, stored_name: str, their_name: str | None) -> str:
@@ -190,8 +193,10 @@ def _star_headline(analysis: dict, previous: dict | None) -> Headline:
 
 def star_rows(analysis: dict) -> list[StarRow]:
     example = analysis["example"]
+    # Analyses saved before the learned model have no "missing": every part not found was missing.
+    missing = example.get("missing", [part for part, found in example["star"].items() if not found])
     return [
-        StarRow(part, label, bool(example["star"][part]), example["evidence"][part])
+        StarRow(part, label, bool(example["star"][part]), example["evidence"][part], part in missing)
         for part, label in STAR_LABELS.items()
     ]
 
@@ -349,7 +354,14 @@ def star_html(analysis: dict) -> str:
     items = []
     for row in star_rows(analysis):
         mark = FOUND_MARK if row.found else MISSING_MARK
-        shown = f"“{html.escape(row.evidence)}”" if row.evidence else "<em>not found</em>"
+        if row.evidence:
+            shown = f"“{html.escape(row.evidence)}”"
+        else:
+            shown = (
+                "<em>not found</em>"
+                if row.missing
+                else "<em>not clearly heard: give it a sentence of its own</em>"
+            )
         items.append(
             f"<li style='list-style:none;margin-bottom:0.4rem'>{mark} <strong>{html.escape(row.label)}</strong>"
             f"<br><span style='color:#495057;margin-left:1.6rem'>{shown}</span></li>"

@@ -79,6 +79,8 @@ def _example_tips(example: ExampleResult) -> list[Tip]:
     if not example.options.expect_example:
         return []
     if not example.present:
+        if not example.says_no_example:
+            return []  # the model is unsure: saying nothing beats a wrong "there is no example"
         found = [part for part, present in example.star.items() if present]
         return [
             Tip(
@@ -90,13 +92,15 @@ def _example_tips(example: ExampleResult) -> list[Tip]:
             )
         ]
     tips = []
-    missing = [part for part, present in example.star.items() if not present]
-    if missing:
+    if example.missing:
+        heard = next(
+            (part for part in ("action", "result", "situation", "task") if example.evidence[part]), None
+        )
+        each = "a sentence for each" if len(example.missing) > 1 else "a sentence for it"
         tips.append(
             Tip(
-                message=f"Your example is missing the {' and the '.join(missing)}; "
-                + ("add a sentence for it." if len(missing) == 1 else "add a sentence for each."),
-                evidence=f"Action heard: “{example.evidence['action']}”",
+                message=f"Your example is missing the {' and the '.join(example.missing)}; add {each}.",
+                evidence=f"{heard.capitalize()} heard: “{example.evidence[heard]}”" if heard else "",
                 advice=ADVICE_STRUCTURE,
                 start=None,
                 priority=80,

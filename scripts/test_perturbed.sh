@@ -17,5 +17,5 @@ mkdir -p eval/cache/perturbed-tests
 for run in "${runs[@]}"; do
   log="eval/cache/perturbed-tests/$(echo "$run" | tr -c 'A-Za-z0-9=\n' '_').log"
   env $run bash -c '.venv/bin/ruff check . && .venv/bin/python -m pytest -q -p no:cacheprovider' >"$log" 2>&1
-  echo "$run: rc $? · $(grep -E '^=+ .*(passed|failed).* in ' "$log" | tail -1 | tr -d '=')"
+  echo "$run: rc $? · $(grep -E '(passed|failed).* in [0-9.]+s' "$log" | tail -1 | tr -d '=')"
 done

@@ -191,6 +191,25 @@ def test_star_rows_carry_the_sentence_that_shows_each_part(story: dict):
     assert any(row.found for row in rows)
 
 
+def test_a_part_the_model_is_unsure_of_is_not_called_missing(story: dict):
+    star = {"situation": True, "task": False, "action": True, "result": False}
+    evidence = {"situation": "Last year ...", "task": None, "action": "I rebuilt it.", "result": None}
+    unsure = {
+        **story,
+        "example": {**story["example"], "star": star, "evidence": evidence, "missing": ["result"]},
+    }
+    rows = {row.part: row for row in star_rows(unsure)}
+    assert (rows["task"].missing, rows["result"].missing) == (False, True)
+    page = star_html(unsure)
+    assert page.count("not found") == 1 and page.count("not clearly heard") == 1
+    # An analysis saved before the model has no "missing": a part not found was called missing.
+    older = {
+        **unsure,
+        "example": {key: value for key, value in unsure["example"].items() if key != "missing"},
+    }
+    assert star_html(older).count("not found") == 2
+
+
 def test_star_and_tips_html_escape_the_answer(story: dict):
     part = next(row.part for row in star_rows(story) if row.found)
     hostile = {

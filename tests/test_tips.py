@@ -1,10 +1,12 @@
+from dataclasses import replace
+
 from transcripts import transcript_from_text
 
 from rehearse.analysis import AnalysisOptions, analyze_transcript
-from rehearse.example import ExampleOptions
-from rehearse.tips import MAX_TIPS, clock, plural, spoken
+from rehearse.example import ExampleOptions, ExampleResult
+from rehearse.star import STAR_PARTS
+from rehearse.tips import MAX_TIPS, _example_tips, clock, plural, spoken
 
-QUESTION = "Tell me about a time you improved a process."
 RAMBLING = "um like I think maybe we kind of did stuff, you know, um, basically. " * 30
 
 
@@ -44,14 +46,6 @@ def test_clock():
     assert clock(0) == "0:00" and clock(65.4) == "1:05" and clock(600) == "10:00"
 
 
-def _tips(text: str, question: str) -> dict[str, str]:
-    """Each tip's message mapped to its evidence."""
-    return {
-        tip.message: tip.evidence
-        for tip in analyze_transcript(transcript_from_text(text), question=question).tips
-    }
-
-
 def test_filler_tip_reads_like_the_card_one_filler_capital_i_and_tenths():
     # The issue saw "1 fillers", "20.06 per minute" beside a card saying 20.1, and lowercase "i mean".
     analysis = analyze_transcript(
@@ -66,11 +60,6 @@ def test_filler_tip_reads_like_the_card_one_filler_capital_i_and_tenths():
     assert tip.evidence.startswith("1 filler, 8.0 per minute; the first “I mean” at ")
 
 
-def test_one_missing_star_part_asks_for_one_sentence():
-    tips = _tips("I led the team. " * 3 + "um the outcome was good for everyone involved in it.", QUESTION)
-    assert "Your example is missing the task; add a sentence for it." in tips
-
-
 def test_pace_tip_rounds_like_the_card():
     analysis = analyze_transcript(transcript_from_text(RAMBLING, words_per_minute=200))
     [tip] = [tip for tip in analysis.tips if tip.message.startswith("Slow down")]
@@ -81,3 +70,24 @@ def test_spoken_and_plural():
     assert spoken("i mean") == "I mean" and spoken("i'm not sure") == "I'm not sure"
     assert spoken("like in") == "like in"
     assert plural(1, "filler") == "1 filler" and plural(0, "hedge") == "0 hedges"
+
+
+def _example(**changes: object) -> ExampleResult:
+    found = {"situation": True, "task": True, "action": True, "result": False}
+    evidence = {part: ("I rebuilt the rota." if present else None) for part, present in found.items()}
+    base = ExampleResult(True, found, evidence, ("3",), (), {"i": 2, "we": 0}, missing=("result",))
+    return replace(base, **changes)
+
+
+def test_a_missing_part_is_named_only_when_the_model_is_sure():
+    [sure] = [tip for tip in _example_tips(_example()) if "missing" in tip.message]
+    assert sure.message == "Your example is missing the result; add a sentence for it."
+    assert sure.evidence == "Action heard: “I rebuilt the rota.”"
+    assert not [tip for tip in _example_tips(_example(missing=())) if "missing" in tip.message]
+
+
+def test_no_story_tip_only_when_the_model_is_sure_there_is_none():
+    absent = _example(present=False, star=dict.fromkeys(STAR_PARTS, False), missing=())
+    assert not _example_tips(absent)
+    [tip] = _example_tips(replace(absent, says_no_example=True))
+    assert "specific story" in tip.message
