@@ -40,7 +40,9 @@ def dithered(audio: Audio, *, seed: int, level_dbfs: float = -90.0) -> Audio:
     if level_dbfs >= 0:
         raise ParameterError(f"The dither level must be below full scale (got {level_dbfs} dBFS).")
     noise = np.random.default_rng(seed).normal(0.0, 10 ** (level_dbfs / 20), len(audio.samples))
-    return Audio(samples=(audio.samples + noise).astype(np.float32), sample_rate=audio.sample_rate)
+    # Clipped like any recording: a full-scale sample plus noise would leave the [-1, 1] range.
+    samples = np.clip(audio.samples + noise, -1.0, 1.0).astype(np.float32)
+    return Audio(samples=samples, sample_rate=audio.sample_rate)
 
 
 def load_audio(

@@ -59,3 +59,10 @@ def test_dither_is_far_below_hearing_and_the_same_for_the_same_seed():
     assert np.array_equal(noisy.samples, dithered(audio, seed=1).samples)
     assert not np.array_equal(noisy.samples, dithered(audio, seed=2).samples)
     assert noisy.samples.dtype == np.float32 and noisy.sample_rate == audio.sample_rate
+
+
+def test_dither_keeps_a_full_scale_recording_inside_full_scale():
+    # The fuzz test under dither found it: a decoded sample at exactly 1.0 plus noise went past it.
+    loud = Audio(np.tile(np.array([1.0, -1.0], dtype=np.float32), SAMPLE_RATE))
+    noisy = dithered(loud, seed=3)
+    assert np.all(np.abs(noisy.samples) <= 1.0) and noisy.samples.dtype == np.float32
