@@ -6,7 +6,7 @@ import threading
 import streamlit as st
 
 from app_pages.common import keep_widget_state
-from rehearse.analysis import warm_up
+from rehearse.analysis.analysis import warm_up
 from rehearse.errors import RehearseError
 
 

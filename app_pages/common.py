@@ -6,12 +6,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from rehearse.analysis import AnalysisOptions, analyze_file
-from rehearse.errors import RehearseError, StoreError
-from rehearse.example import ExampleOptions, load_language_model
-from rehearse.history import count
-from rehearse.questions import find_question
-from rehearse.results_view import (
+from rehearse.analysis.analysis import AnalysisOptions, analyze_file
+from rehearse.analysis.example import ExampleOptions, load_language_model
+from rehearse.analysis.results_view import (
     attempt_heading_html,
     audio_mime,
     headlines,
@@ -23,8 +20,11 @@ from rehearse.results_view import (
     transcript_legend,
     when,
 )
-from rehearse.store import Attempt, Store, open_store
-from rehearse.transcribe import load_model, resolve_model_path
+from rehearse.errors import RehearseError, StoreError
+from rehearse.history.progress import count
+from rehearse.history.store import Attempt, Store, open_store
+from rehearse.preparation.questions import find_question
+from rehearse.speech.transcribe import load_model, resolve_model_path
 
 SETTINGS_KEY = "analysis_options"
 CURRENT_ATTEMPT_KEY = "attempt_id"

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import open_store_or_stop, playback, show_attempt, show_unanalysed
+from rehearse.analysis.results_view import when
 from rehearse.errors import StoreError
-from rehearse.history import (
+from rehearse.history.progress import (
     ADDED_STYLE,
     BEST_RULE,
     REMOVED_STYLE,
@@ -34,8 +35,7 @@ from rehearse.history import (
     trend_chart,
     trend_frame,
 )
-from rehearse.results_view import when
-from rehearse.store import Attempt, Store
+from rehearse.history.store import Attempt, Store
 
 ALL_QUESTIONS = "All questions"
 PROGRESS, ATTEMPTS, COMPARE, SESSIONS = "Progress", "Attempts", "Compare two attempts", "Practice sessions"

@@ -17,9 +17,11 @@ from app_pages.common import (
     show_attempt,
     show_unanalysed,
 )
-from rehearse.audio import load_audio
+from rehearse.analysis.results_view import name_their_file
+from rehearse.analysis.tips import clock
 from rehearse.errors import AudioError, StoreError
-from rehearse.questions import (
+from rehearse.history.store import AUDIO_SUFFIXES, Attempt, Store
+from rehearse.preparation.questions import (
     KIND_ADVICE,
     OWN_QUESTION_THEME,
     Question,
@@ -27,9 +29,7 @@ from rehearse.questions import (
     load_questions,
     themes,
 )
-from rehearse.results_view import name_their_file
-from rehearse.store import AUDIO_SUFFIXES, Attempt, Store
-from rehearse.tips import clock
+from rehearse.speech.audio import load_audio
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 SAMPLE_LABELS = {"strong_star": "A strong STAR answer", "vague_fillers": "A vague answer full of fillers"}

@@ -9,11 +9,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app_pages.common import CURRENT_ATTEMPT_KEY, SETTINGS_KEY, analysis_options, open_store_or_stop
-from rehearse.analysis import AnalysisOptions
-from rehearse.conciseness import ConcisenessOptions
+from rehearse.analysis.analysis import AnalysisOptions
+from rehearse.analysis.conciseness import ConcisenessOptions
+from rehearse.analysis.pacing import PacingOptions
 from rehearse.errors import ModelError, RehearseError, StoreError
-from rehearse.pacing import PacingOptions
-from rehearse.transcribe import resolve_model_path
+from rehearse.speech.transcribe import resolve_model_path
 
 CONFIRM_DELETE_KEY = "confirm_delete_all"
 DELETED_KEY = "deleted_attempts"

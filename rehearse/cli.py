@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from rehearse import history
-from rehearse.analysis import Analysis, AnalysisOptions, analyze_file
-from rehearse.audio import DEFAULT_MAX_SECONDS
+from rehearse.analysis.analysis import Analysis, AnalysisOptions, analyze_file
 from rehearse.errors import ParameterError, RehearseError, StoreError
-from rehearse.store import Store, open_store
-from rehearse.transcribe import TranscribeOptions, resolve_model_path
+from rehearse.history import progress
+from rehearse.history.store import Store, open_store
+from rehearse.speech.audio import DEFAULT_MAX_SECONDS
+from rehearse.speech.transcribe import TranscribeOptions, resolve_model_path
 
 EXIT_USER_ERROR = 2
 # What an attempt saved with --save but without --question is listed under.
@@ -128,19 +128,19 @@ def _open_store() -> Store:
 def _run_history(args: argparse.Namespace) -> int:
     attempts = _open_store().list_attempts(args.question)
     if args.json:
-        print(json.dumps(history.history_dict(attempts), ensure_ascii=False))
+        print(json.dumps(progress.history_dict(attempts), ensure_ascii=False))
     else:
-        print(history.format_history(attempts))
+        print(progress.format_history(attempts))
     return 0
 
 
 def _run_compare(args: argparse.Namespace) -> int:
     store = _open_store()
-    comparison = history.compare(store.get_attempt(args.first), store.get_attempt(args.second))
+    comparison = progress.compare(store.get_attempt(args.first), store.get_attempt(args.second))
     if args.json:
         print(json.dumps(comparison.to_dict(), ensure_ascii=False))
     else:
-        print(history.format_comparison(comparison))
+        print(progress.format_comparison(comparison))
     return 0
 
 
@@ -148,15 +148,15 @@ def _run_export(args: argparse.Namespace) -> int:
     store = _open_store()
     if args.format == "csv":
         attempts = [store.get_attempt(args.id)] if args.id is not None else store.list_attempts()[::-1]
-        text = history.attempts_csv(attempts)
+        text = progress.attempts_csv(attempts)
     elif args.id is None:
         raise ParameterError(
             f"Exporting as {args.format} needs --id: the attempt number (see rehearse history)."
         )
     elif args.format == "json":
-        text = history.attempt_json(store.get_attempt(args.id)) + "\n"
+        text = progress.attempt_json(store.get_attempt(args.id)) + "\n"
     else:
-        text = history.attempt_markdown(store.get_attempt(args.id))
+        text = progress.attempt_markdown(store.get_attempt(args.id))
     if args.out is None:
         sys.stdout.write(text)
         return 0
@@ -169,7 +169,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _run_record(args: argparse.Namespace) -> int:
-    from rehearse.record import record
+    from rehearse.speech.record import record
 
     out = args.out or Path(time.strftime("answer-%Y%m%d-%H%M%S.wav"))
     stop = threading.Event()
@@ -236,7 +236,7 @@ def _print_analysis(analysis: Analysis, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False))
         return
-    from rehearse.report import format_report
+    from rehearse.analysis.report import format_report
 
     print(format_report(analysis))
 

@@ -50,7 +50,7 @@ import soundfile
 import yaml
 from scipy.signal import resample_poly
 
-from rehearse.evaluation import HELDOUT_SETS
+from rehearse.evaluation.sets import HELDOUT_SETS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_RATE = 16_000

@@ -21,10 +21,10 @@ import sys
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, Audio
 from rehearse.errors import NoSpeechError
-from rehearse.star_evaluation import CORPUS_DIR
-from rehearse.transcribe import transcribe
+from rehearse.evaluation.star_evaluation import CORPUS_DIR
+from rehearse.speech.audio import SAMPLE_RATE, Audio
+from rehearse.speech.transcribe import transcribe
 
 # (voice, words per minute); training and test voices never overlap.
 VOICES = {

@@ -1,12 +1,12 @@
 """Train the STAR clause model and the example-present model on corpus parts A and B (seeded).
 
-    python scripts/train_star.py [--parts A B] [--out rehearse/star_model.json]
+    python scripts/train_star.py [--parts A B] [--out rehearse/analysis/star_model.json]
 
 Reads ``eval/star/part-*.jsonl`` and, where they exist, ``recognised-*.jsonl`` (the same answers as
 tiny.en wrote them from synthesized speech, made by ``scripts/make_star_recognised.py``). Picks the
 regularisation and the thresholds by 5-fold cross-validation grouped by answer, prints the
 cross-validated figures, then fits on everything and writes the weights as JSON. Part C is never
-read here: ``python -m rehearse.star_evaluation --part C`` measures it. Needs scikit-learn
+read here: ``python -m rehearse.evaluation.star_evaluation --part C`` measures it. Needs scikit-learn
 (``pip install scikit-learn``), which rehearse itself does not.
 """
 
@@ -21,9 +21,23 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from rehearse.example import load_language_model
-from rehearse.star import LABELS, MODEL_PATH, STAR_PARTS, answer_features, clause_features, clauses_of
-from rehearse.star_evaluation import CORPUS_DIR, Detected, LabelledAnswer, figures, label_of, load_part
+from rehearse.analysis.example import load_language_model
+from rehearse.analysis.star import (
+    LABELS,
+    MODEL_PATH,
+    STAR_PARTS,
+    answer_features,
+    clause_features,
+    clauses_of,
+)
+from rehearse.evaluation.star_evaluation import (
+    CORPUS_DIR,
+    Detected,
+    LabelledAnswer,
+    figures,
+    label_of,
+    load_part,
+)
 
 SEED = 20261202
 FOLDS = 5

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rehearse.store import HOME_ENV
+from rehearse.history.store import HOME_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +19,6 @@ def rehearse_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 def pytest_report_header() -> list[str]:
     """Figures differ slightly from one processor to another: every run says which one it is on."""
-    from rehearse.spread import ctranslate2_backend, processor_name
+    from rehearse.evaluation.spread import ctranslate2_backend, processor_name
 
     return [f"processor: {processor_name()}; CTranslate2: {ctranslate2_backend()}"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.record import write_wav
+from rehearse.speech.record import write_wav
 
 ANSWER = (
     "In my last job, our release process took two full days. "

@@ -3,8 +3,11 @@ import json
 import pytest
 from transcripts import transcript_from_text
 
-from rehearse import accuracy
-from rehearse.accuracy import (
+from rehearse.analysis.analysis import analyze_transcript
+from rehearse.analysis.report import format_report
+from rehearse.analysis.results_view import headlines
+from rehearse.evaluation import accuracy
+from rehearse.evaluation.accuracy import (
     ACCURACY_FILE,
     MeasuredAccuracy,
     filler_accuracy_note,
@@ -12,11 +15,8 @@ from rehearse.accuracy import (
     measured_accuracy,
     save_accuracy,
 )
-from rehearse.analysis import analyze_transcript
-from rehearse.evaluation import BLIND_SET, SETS, load_labels
-from rehearse.report import format_report
-from rehearse.results_view import headlines
-from rehearse.spread import main as spread_main
+from rehearse.evaluation.sets import BLIND_SET, SETS, load_labels
+from rehearse.evaluation.spread import main as spread_main
 
 ANSWER = "Um so I think teamwork is like really important. You know I always try to uh listen to people."
 

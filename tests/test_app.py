@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_history import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, at, seed
+from test_progress import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, at, seed
 
-from rehearse.audio import load_audio
-from rehearse.record import write_wav
-from rehearse.store import open_store
+from rehearse.history.store import open_store
+from rehearse.speech.audio import load_audio
+from rehearse.speech.record import write_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from speech import convert, speak
 
-from rehearse.audio import SAMPLE_RATE, Audio, dithered, find_silences, load_audio
+from rehearse.speech.audio import SAMPLE_RATE, Audio, dithered, find_silences, load_audio
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,7 @@ import socket
 
 import pytest
 
-from rehearse.audio import load_audio
-from rehearse.bench import (
+from rehearse.evaluation.bench import (
     answer_table,
     answer_text,
     cpu_model,
@@ -14,6 +13,7 @@ from rehearse.bench import (
     targets_table,
     warmed_line,
 )
+from rehearse.speech.audio import load_audio
 
 
 def _result(duration_s: float, *, later_s: float, baseline_s: float, delivery_s: float) -> dict[str, object]:

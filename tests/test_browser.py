@@ -23,9 +23,9 @@ from processes import (
     wait_for_health,
 )
 
-from rehearse.audio import load_audio
-from rehearse.record import write_wav
-from rehearse.store import open_store
+from rehearse.history.store import open_store
+from rehearse.speech.audio import load_audio
+from rehearse.speech.record import write_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_audio" / "strong_star.ogg"

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from rehearse.cli import main
-from rehearse.evaluation import FILLER_TOLERANCE_S, match_spans
+from rehearse.evaluation.sets import FILLER_TOLERANCE_S, match_spans
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_audio"
 

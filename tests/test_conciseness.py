@@ -1,7 +1,7 @@
 import pytest
 from transcripts import transcript_from_text
 
-from rehearse.conciseness import ConcisenessOptions, analyze_conciseness
+from rehearse.analysis.conciseness import ConcisenessOptions, analyze_conciseness
 from rehearse.errors import ParameterError
 
 

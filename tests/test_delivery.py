@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rehearse.audio import SAMPLE_RATE, Audio, load_audio
-from rehearse.delivery import DeliveryOptions, analyze_delivery, warm_up
+from rehearse.analysis.delivery import DeliveryOptions, analyze_delivery, warm_up
 from rehearse.errors import NoSpeechError, ParameterError
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.audio import SAMPLE_RATE, Audio, load_audio
+from rehearse.speech.transcript import Transcript, Word
 
 ANSWER = (
     "In my last role I led a team of five engineers. We had a deadline that was slipping, so I broke the "

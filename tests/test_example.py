@@ -3,7 +3,7 @@
 import pytest
 from transcripts import transcript_from_text
 
-from rehearse.example import analyze_example, analyze_text
+from rehearse.analysis.example import analyze_example, analyze_text
 
 STRONG = (
     "In my last role at Northwind, our support team was drowning in a backlog of two thousand tickets. "

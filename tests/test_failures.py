@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from speech import convert, noise, silence, speak, write_samples
 
-from rehearse.audio import load_audio
 from rehearse.cli import main
 from rehearse.errors import AudioError, ModelError, NoSpeechError, ParameterError
-from rehearse.transcribe import resolve_model_path
+from rehearse.speech.audio import load_audio
+from rehearse.speech.transcribe import resolve_model_path
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_error_types(tmp_path, spoken):
     with pytest.raises(ParameterError):
         load_audio(spoken, min_seconds=5, max_seconds=1)
     silent = write_samples(tmp_path / "silence.wav", silence(3))
-    from rehearse.analysis import analyze_file
+    from rehearse.analysis.analysis import analyze_file
 
     with pytest.raises(NoSpeechError):
         analyze_file(silent)
@@ -93,7 +93,7 @@ def test_unknown_command_is_a_usage_error(capsys):
 
 
 def test_dither_at_or_above_full_scale_is_refused():
-    from rehearse.audio import Audio, dithered
+    from rehearse.speech.audio import Audio, dithered
 
     with pytest.raises(ParameterError, match="below full scale"):
         dithered(Audio(np.zeros(160, dtype=np.float32)), seed=0, level_dbfs=0.0)

@@ -3,8 +3,8 @@ import math
 import pytest
 from transcripts import transcript_from_text
 
-from rehearse.fillers import FillerOptions, analyze_fillers, is_vocal_filler
-from rehearse.transcript import Transcript, Word
+from rehearse.analysis.fillers import FillerOptions, analyze_fillers, is_vocal_filler
+from rehearse.speech.transcript import Transcript, Word
 
 
 def filler_texts(text: str, **kwargs) -> list[str]:

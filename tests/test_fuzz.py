@@ -23,14 +23,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from speech import convert
 
-from rehearse.analysis import analyze_transcript
-from rehearse.audio import DEFAULT_MAX_SECONDS, SAMPLE_RATE, Audio, find_silences, load_audio
-from rehearse.delivery import analyze_delivery
+from rehearse.analysis.analysis import analyze_transcript
+from rehearse.analysis.delivery import analyze_delivery
+from rehearse.analysis.hesitation import HESITATION_TEXT, HesitationOptions, add_hesitations
+from rehearse.analysis.report import format_report
+from rehearse.analysis.results_view import transcript_html
 from rehearse.errors import RehearseError
-from rehearse.hesitation import HESITATION_TEXT, HesitationOptions, add_hesitations
-from rehearse.report import format_report
-from rehearse.results_view import transcript_html
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.audio import DEFAULT_MAX_SECONDS, SAMPLE_RATE, Audio, find_silences, load_audio
+from rehearse.speech.transcript import Transcript, Word
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_audio" / "strong_star.ogg"
 EXAMPLES = int(os.environ.get("REHEARSE_FUZZ_EXAMPLES", "200"))

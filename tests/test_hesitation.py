@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from rehearse.audio import Audio
-from rehearse.fillers import analyze_fillers
-from rehearse.hesitation import HesitationOptions, add_hesitations, steady_voiced_stretches
-from rehearse.transcript import Transcript, Word
+from rehearse.analysis.fillers import analyze_fillers
+from rehearse.analysis.hesitation import HesitationOptions, add_hesitations, steady_voiced_stretches
+from rehearse.speech.audio import Audio
+from rehearse.speech.transcript import Transcript, Word
 
 RATE = 16_000
 

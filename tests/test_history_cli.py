@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from processes import read_only
-from test_history import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, seed
+from test_progress import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, seed
 
 from rehearse.cli import EXIT_USER_ERROR, NO_QUESTION, main
-from rehearse.store import HOME_ENV, Attempt, open_store
+from rehearse.history.store import HOME_ENV, Attempt, open_store
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_audio" / "strong_star.ogg"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from processes import PrintedLines
 from streamlit.testing.v1 import AppTest
 
-from rehearse.store import HOME_ENV, open_store
+from rehearse.history.store import HOME_ENV, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -26,15 +26,15 @@ ANALYSIS_TIMEOUT_S = 300
 ANALYSE_IN_APP = """
 import sys
 from streamlit.testing.v1 import AppTest
-import rehearse.analysis
+import rehearse.analysis.analysis
 
-transcribe = rehearse.analysis.transcribe
+transcribe = rehearse.analysis.analysis.transcribe
 
 def announce_then_transcribe(*args, **kwargs):
     print("transcribing", flush=True)
     return transcribe(*args, **kwargs)
 
-rehearse.analysis.transcribe = announce_then_transcribe
+rehearse.analysis.analysis.transcribe = announce_then_transcribe
 app = AppTest.from_file(sys.argv[1], default_timeout=600)
 app.run()
 [button] = [button for button in app.button if button.label == "Try a sample answer"]
@@ -45,7 +45,7 @@ print("finished", flush=True)
 # A save that dies right after the recording reached its final name, before the database commits.
 DIE_WHILE_SAVING = """
 import os, signal
-from rehearse.store import open_store
+from rehearse.history.store import open_store
 
 link = os.link
 

@@ -1,9 +1,9 @@
 import pytest
 from transcripts import transcript_from_text
 
+from rehearse.analysis.pacing import PacingOptions, analyze_pacing
 from rehearse.errors import ParameterError
-from rehearse.pacing import PacingOptions, analyze_pacing
-from rehearse.transcript import Transcript
+from rehearse.speech.transcript import Transcript
 
 
 def test_words_per_minute_and_articulation_rate():

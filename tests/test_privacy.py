@@ -45,12 +45,10 @@ from processes import (
 )
 from streamlit.testing.v1 import AppTest
 
-from rehearse.analysis import analyze_transcript
-from rehearse.audio import DEFAULT_MAX_SECONDS, load_audio
+from rehearse.analysis.analysis import analyze_transcript
 from rehearse.cli import main
 from rehearse.errors import AudioError, StoreError
-from rehearse.record import write_wav
-from rehearse.store import (
+from rehearse.history.store import (
     DATABASE_NAME,
     MAX_RECORDING_MB,
     PRIVATE_DIR_MODE,
@@ -58,7 +56,9 @@ from rehearse.store import (
     Store,
     open_store,
 )
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.audio import DEFAULT_MAX_SECONDS, load_audio
+from rehearse.speech.record import write_wav
+from rehearse.speech.transcript import Transcript, Word
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"

@@ -3,7 +3,7 @@ from importlib import resources
 
 import pytest
 
-from rehearse.questions import (
+from rehearse.preparation.questions import (
     DEFAULT_TARGET_SECONDS,
     KIND_ADVICE,
     KINDS,
@@ -55,7 +55,9 @@ def test_bank_mixes_stories_and_direct_answers():
 
 
 def test_question_bank_is_package_data():
-    data = json.loads(resources.files("rehearse").joinpath("questions.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        resources.files("rehearse.preparation").joinpath("questions.json").read_text(encoding="utf-8")
+    )
     assert sum(len(theme["questions"]) for theme in data["themes"]) == len(load_questions())
 
 

@@ -4,9 +4,9 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from rehearse.audio import load_audio
 from rehearse.errors import ParameterError, RecordingError
-from rehearse.record import record
+from rehearse.speech.audio import load_audio
+from rehearse.speech.record import record
 
 
 def fake_microphone(signal: np.ndarray, *, block: int = 1600):

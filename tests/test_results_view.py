@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 from transcripts import transcript_from_text
 
-from rehearse.analysis import analyze_transcript
-from rehearse.results_view import (
+from rehearse.analysis.analysis import analyze_transcript
+from rehearse.analysis.results_view import (
     AUDIO_MIME_TYPES,
     attempt_heading_html,
     attempts_frame,
@@ -20,7 +20,7 @@ from rehearse.results_view import (
     transcript_html,
     transcript_legend,
 )
-from rehearse.store import AUDIO_SUFFIXES, Attempt
+from rehearse.history.store import AUDIO_SUFFIXES, Attempt
 
 STORY = (
     "In my last job our release process took two full days. My task was to make it faster. "

@@ -2,9 +2,9 @@ import os
 
 import pytest
 
-from rehearse.accuracy import FIGURES, MeasuredAccuracy
-from rehearse.evaluation import stage_differences
-from rehearse.spread import (
+from rehearse.evaluation.accuracy import FIGURES, MeasuredAccuracy
+from rehearse.evaluation.sets import stage_differences
+from rehearse.evaluation.spread import (
     PERTURBATIONS,
     bootstrap_intervals,
     ctranslate2_backend,

@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rehearse.analysis.example import load_language_model
+from rehearse.analysis.star import LABELS, clauses_of, load_star_model, read_star
 from rehearse.errors import ModelError
-from rehearse.example import load_language_model
-from rehearse.star import LABELS, clauses_of, load_star_model, read_star
-from rehearse.star_evaluation import Detected, figures, label_of, labelled_answer
+from rehearse.evaluation.star_evaluation import Detected, figures, label_of, labelled_answer
 
 ANSWER = labelled_answer(
     {

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import rehearse.store as store_module
+import rehearse.history.store as store_module
 from rehearse.errors import StoreError
-from rehearse.store import (
+from rehearse.history.store import (
     AUDIO_SUFFIXES,
     DATABASE_NAME,
     HOME_ENV,
@@ -379,7 +379,7 @@ def test_history_uses_write_ahead_logging(store: Store):
 _SAVER = """
 import sys, time
 from pathlib import Path
-from rehearse.store import open_store
+from rehearse.history.store import open_store
 store, go = open_store(sys.argv[1]), Path(sys.argv[2])
 while not go.exists():
     time.sleep(0.01)

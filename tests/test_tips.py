@@ -2,10 +2,10 @@ from dataclasses import replace
 
 from transcripts import transcript_from_text
 
-from rehearse.analysis import AnalysisOptions, analyze_transcript
-from rehearse.example import ExampleOptions, ExampleResult
-from rehearse.star import STAR_PARTS
-from rehearse.tips import MAX_TIPS, _example_tips, clock, plural, spoken
+from rehearse.analysis.analysis import AnalysisOptions, analyze_transcript
+from rehearse.analysis.example import ExampleOptions, ExampleResult
+from rehearse.analysis.star import STAR_PARTS
+from rehearse.analysis.tips import MAX_TIPS, _example_tips, clock, plural, spoken
 
 RAMBLING = "um like I think maybe we kind of did stuff, you know, um, basically. " * 30
 

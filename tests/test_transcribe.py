@@ -4,11 +4,17 @@ import numpy as np
 import pytest
 from speech import ANSWER, silence, speak, write_samples
 
-from rehearse import transcribe as transcribe_module
-from rehearse.audio import load_audio
 from rehearse.errors import ModelError
-from rehearse.evaluation import SETS
-from rehearse.transcribe import MODEL_ENV, TranscribeOptions, load_model, resolve_model_path, transcribe
+from rehearse.evaluation.sets import SETS
+from rehearse.speech import transcribe as transcribe_module
+from rehearse.speech.audio import load_audio
+from rehearse.speech.transcribe import (
+    MODEL_ENV,
+    TranscribeOptions,
+    load_model,
+    resolve_model_path,
+    transcribe,
+)
 
 
 def fake_model_folder(path):

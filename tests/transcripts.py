@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.transcript import Transcript, Word
 
 
 def transcript_from_text(

@@ -1,7 +1,7 @@
 """Run the whole test suite as if on another processor: ``PYTHONPATH=tests/perturbation`` plus
 
 - ``REHEARSE_TEST_DITHER_SEED=N``: every recording rehearse decodes gets -90 dBFS of dither
-  (:func:`rehearse.audio.dithered`), so every number computed from it moves by a rounding's worth;
+  (:func:`rehearse.speech.audio.dithered`), so every number computed from it moves by a rounding's worth;
 - ``REHEARSE_TEST_CPU_THREADS=N``: the recogniser computes with N threads, whatever the options say.
 
 ``CT2_USE_MKL=0``/``1`` needs nothing from here: CTranslate2 reads it itself. Subprocesses inherit
@@ -41,8 +41,8 @@ def _perturb_transcribe(module: ModuleType) -> None:
 
 
 _PATCHES = {
-    "rehearse.audio": (DITHER_ENV, _perturb_audio),
-    "rehearse.transcribe": (THREADS_ENV, _perturb_transcribe),
+    "rehearse.speech.audio": (DITHER_ENV, _perturb_audio),
+    "rehearse.speech.transcribe": (THREADS_ENV, _perturb_transcribe),
 }
 
 

@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 import librosa
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, Audio
+from rehearse.analysis.text import sentences
 from rehearse.errors import NoSpeechError, ParameterError
-from rehearse.text import sentences
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.audio import SAMPLE_RATE, Audio
+from rehearse.speech.transcript import Transcript, Word
 
 HOP_S = 0.02
 _HOP = int(HOP_S * SAMPLE_RATE)

@@ -1,6 +1,6 @@
 """Progress across attempts: trends, the best attempt, two attempts compared, sessions, and exports.
 
-Pure functions over stored attempts (:class:`rehearse.store.Attempt`, whose ``analysis`` is the engine's
+Pure functions over stored attempts (:class:`rehearse.history.store.Attempt`, whose ``analysis`` is the engine's
 ``Analysis.to_dict()``). Questions and transcripts are the candidate's own text: HTML output escapes
 them, and Markdown output escapes the characters Markdown would act on.
 """
@@ -20,12 +20,12 @@ from datetime import date, datetime
 import altair as alt
 import pandas as pd
 
-from rehearse.conciseness import TARGET_TOLERANCE
+from rehearse.analysis.conciseness import TARGET_TOLERANCE
+from rehearse.analysis.results_view import STAR_LABELS, headlines, length_band, star_rows, when
+from rehearse.analysis.tips import clock
 from rehearse.errors import ParameterError
-from rehearse.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
-from rehearse.results_view import STAR_LABELS, headlines, length_band, star_rows, when
-from rehearse.store import Attempt, Session
-from rehearse.tips import clock
+from rehearse.history.store import Attempt, Session
+from rehearse.preparation.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
 
 BEST_RULE = (
     "Best attempt: the most STAR parts (for questions that ask for a story), then inside the target "

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from transcripts import transcript_from_text
 
-import rehearse.store as store_module
-from rehearse.analysis import AnalysisOptions, analyze_transcript
-from rehearse.conciseness import ConcisenessOptions
+import rehearse.history.store as store_module
+from rehearse.analysis.analysis import AnalysisOptions, analyze_transcript
+from rehearse.analysis.conciseness import ConcisenessOptions
 from rehearse.errors import ParameterError
-from rehearse.history import (
+from rehearse.history.progress import (
     CSV_COLUMNS,
     Point,
     attempt_json,
@@ -43,7 +43,7 @@ from rehearse.history import (
     trend_frame,
     word_diff,
 )
-from rehearse.store import Attempt, Store, open_store
+from rehearse.history.store import Attempt, Store, open_store
 
 WHY = "Why do you want to work here?"
 STAR = "Tell me about a time you improved a process."

@@ -13,11 +13,11 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
-from rehearse.accuracy import filler_accuracy_note
-from rehearse.conciseness import TARGET_TOLERANCE
-from rehearse.store import Attempt
-from rehearse.text import normalize
-from rehearse.tips import clock
+from rehearse.analysis.conciseness import TARGET_TOLERANCE
+from rehearse.analysis.text import normalize
+from rehearse.analysis.tips import clock
+from rehearse.evaluation.accuracy import filler_accuracy_note
+from rehearse.history.store import Attempt
 
 STAR_LABELS = {
     "situation": "Situation: where you were and what was going on",

@@ -8,19 +8,19 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from rehearse.accuracy import measured_accuracy
-from rehearse.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load_audio
-from rehearse.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
-from rehearse.delivery import DeliveryOptions, DeliveryResult, analyze_delivery
-from rehearse.delivery import warm_up as warm_up_delivery
-from rehearse.example import ExampleOptions, ExampleResult, analyze_example, load_language_model
-from rehearse.fillers import FillerOptions, FillerResult, analyze_fillers
-from rehearse.hesitation import HesitationOptions, add_hesitations
-from rehearse.pacing import PacingOptions, PacingResult, analyze_pacing
-from rehearse.questions import find_question
-from rehearse.tips import Tip, build_tips
-from rehearse.transcribe import TranscribeOptions, load_model, resolve_model_path, transcribe
-from rehearse.transcript import Transcript
+from rehearse.analysis.conciseness import ConcisenessOptions, ConcisenessResult, analyze_conciseness
+from rehearse.analysis.delivery import DeliveryOptions, DeliveryResult, analyze_delivery
+from rehearse.analysis.delivery import warm_up as warm_up_delivery
+from rehearse.analysis.example import ExampleOptions, ExampleResult, analyze_example, load_language_model
+from rehearse.analysis.fillers import FillerOptions, FillerResult, analyze_fillers
+from rehearse.analysis.hesitation import HesitationOptions, add_hesitations
+from rehearse.analysis.pacing import PacingOptions, PacingResult, analyze_pacing
+from rehearse.analysis.tips import Tip, build_tips
+from rehearse.evaluation.accuracy import measured_accuracy
+from rehearse.preparation.questions import find_question
+from rehearse.speech.audio import DEFAULT_MAX_SECONDS, DEFAULT_MIN_SECONDS, Audio, load_audio
+from rehearse.speech.transcribe import TranscribeOptions, load_model, resolve_model_path, transcribe
+from rehearse.speech.transcript import Transcript
 
 Progress = Callable[[str, float], None]
 """Called with a stage ("decoding", "transcribing", "analysing") and the fraction of it done (0 to 1)."""

@@ -1,5 +1,5 @@
 """How far each quoted accuracy figure moves on another processor, and how sure 14 answers make it:
-``python -m rehearse.spread [--set sealed] [--save-accuracy] [--json]``.
+``python -m rehearse.evaluation.spread [--set sealed] [--save-accuracy] [--json]``.
 
 The same recording gives slightly different words on different processors: CTranslate2 computes with
 MKL on Intel and oneDNN elsewhere, the thread count changes the order of its sums, and every other
@@ -9,7 +9,7 @@ kernel rounds its own way. We cannot run every processor, so each labelled set i
 over those runs; its *interval* is a 95 % bootstrap interval over the answers of the unperturbed run,
 the uncertainty that comes from measuring on only so many answers.
 
-``--save-accuracy`` (blind set only) writes both into ``rehearse/accuracy.json``, with the processor and
+``--save-accuracy`` (blind set only) writes both into ``rehearse/evaluation/accuracy.json``, with the processor and
 CTranslate2 backend they were measured on; the product quotes them and the CI test holds the engine to
 the spread.
 """
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.accuracy import FIGURES, MeasuredAccuracy, save_accuracy
-from rehearse.evaluation import BLIND_SET, CACHE_DIR, SETS, STAGES, stage_differences
+from rehearse.evaluation.accuracy import FIGURES, MeasuredAccuracy, save_accuracy
+from rehearse.evaluation.sets import BLIND_SET, CACHE_DIR, SETS, STAGES, stage_differences
 
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_LEVEL = 0.95
@@ -70,11 +70,20 @@ STAGES_DIR = CACHE_DIR / "stages"
 
 
 def run_perturbed(set_name: str, perturbation: Perturbation, *, subset: str = "all") -> dict:
-    """``python -m rehearse.evaluation --json`` on one set under one perturbation, in a fresh process.
+    """``python -m rehearse.evaluation.sets --json`` on one set under one perturbation, in a fresh process.
 
     Each answer's stages go to ``eval/cache/stages/<set>/<perturbation>/`` (see :func:`stage_table`).
     """
-    command = [sys.executable, "-m", "rehearse.evaluation", "--set", set_name, "--subset", subset, "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "rehearse.evaluation.sets",
+        "--set",
+        set_name,
+        "--subset",
+        subset,
+        "--json",
+    ]
     command += [
         "--cpu-threads",
         str(perturbation.cpu_threads),
@@ -177,7 +186,7 @@ def ctranslate2_backend(environment: Mapping[str, str] | None = None) -> str:
     CTranslate2 logs its choice when it loads a model with ``CT2_VERBOSE=1``; a fresh process keeps
     that log out of ours.
     """
-    loader = "from rehearse.transcribe import load_model, resolve_model_path; load_model(str(resolve_model_path()))"
+    loader = "from rehearse.speech.transcribe import load_model, resolve_model_path; load_model(str(resolve_model_path()))"
     finished = subprocess.run(
         [sys.executable, "-c", loader],
         env=os.environ | dict(environment or {}) | {"CT2_VERBOSE": "1"},
@@ -217,7 +226,9 @@ def measure(set_name: str, *, log=print) -> tuple[MeasuredAccuracy, list[dict]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rehearse.spread", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m rehearse.evaluation.spread", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--set", choices=tuple(SETS), default=BLIND_SET, help="which labelled set to use")
     parser.add_argument("--save-accuracy", action="store_true", help="store the figures the product quotes")
     parser.add_argument("--json", action="store_true", help="print every run's evaluation as JSON")

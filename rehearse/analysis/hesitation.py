@@ -22,9 +22,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.fft import dct
 from scipy.ndimage import median_filter, uniform_filter1d
 
-from rehearse.audio import SAMPLE_RATE, Audio
-from rehearse.fillers import is_vocal_filler
-from rehearse.transcript import Transcript, Word
+from rehearse.analysis.fillers import is_vocal_filler
+from rehearse.speech.audio import SAMPLE_RATE, Audio
+from rehearse.speech.transcript import Transcript, Word
 
 _HOP = 160  # 10 ms frames at 16 kHz
 _WINDOW = 640  # 40 ms: two periods of a low (50 Hz) voice

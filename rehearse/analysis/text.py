@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rehearse.transcript import Word
+from rehearse.speech.transcript import Word
 
 _EDGE_PUNCTUATION = re.compile(r"^[^\w']+|[^\w']+$")
 _CLOSING = "\"')]”’"

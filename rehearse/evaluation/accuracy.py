@@ -1,6 +1,6 @@
 """How well the filler detector did on the labelled evaluation set, so the product can say so.
 
-``python -m rehearse.spread --set sealed --save-accuracy`` (the blind set; no other is accepted)
+``python -m rehearse.evaluation.spread --set sealed --save-accuracy`` (the blind set; no other is accepted)
 writes ``accuracy.json`` beside this module, each figure with its spread over processors and its
 bootstrap interval over answers; the report and the app quote it next to every filler count instead
 of implying the count is exact.
@@ -25,9 +25,9 @@ Range = tuple[float, float]
 class MeasuredAccuracy:
     """Filler detection measured on ``answers`` labelled answers (``audio_minutes`` of audio), as fractions.
 
-    ``labelled_set`` names the set (``python -m rehearse.evaluation --set``) it was measured on.
+    ``labelled_set`` names the set (``python -m rehearse.evaluation.sets --set``) it was measured on.
     ``spread`` gives each figure's lowest and highest value under the perturbations named in
-    ``perturbations`` (stand-ins for another processor, see :mod:`rehearse.spread`); ``interval`` its
+    ``perturbations`` (stand-ins for another processor, see :mod:`rehearse.evaluation.spread`); ``interval`` its
     95 % bootstrap interval over the answers; ``processor`` and ``backend`` where it was measured.
     """
 
@@ -61,7 +61,7 @@ class MeasuredAccuracy:
 @lru_cache(maxsize=1)
 def measured_accuracy() -> MeasuredAccuracy | None:
     """The last saved measurement, or None when the evaluation has never been saved."""
-    source = resources.files("rehearse").joinpath(ACCURACY_FILE.name)
+    source = resources.files("rehearse.evaluation").joinpath(ACCURACY_FILE.name)
     if not source.is_file():
         return None
     return MeasuredAccuracy.from_dict(json.loads(source.read_text(encoding="utf-8")))

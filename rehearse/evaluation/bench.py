@@ -1,4 +1,4 @@
-"""Speed and memory of the whole engine against its targets: ``python -m rehearse.bench``.
+"""Speed and memory of the whole engine against its targets: ``python -m rehearse.evaluation.bench``.
 
 For answers of 30 s, 2 min and 5 min (spoken by espeak-ng into a temporary folder, or ``--audio`` files)
 each measurement runs in a fresh process: a first analysis (imports and model loads included), a later
@@ -25,10 +25,10 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from rehearse.transcript import Transcript
+from rehearse.speech.transcript import Transcript
 
 DEFAULT_LENGTHS_S = (30.0, 120.0, 300.0)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP_TIMEOUT_S = 120.0
 
 # Targets of the issue "Voice delivery and speed".
@@ -82,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rehearse.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m rehearse.evaluation.bench", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--audio", nargs="+", default=[], metavar="FILE", help="answers to time instead")
     parser.add_argument(
         "--lengths",
@@ -132,8 +134,8 @@ def answer_text(seconds: float) -> str:
 
 def speak_answer(path: Path, seconds: float) -> Path:
     """Write a ``seconds``-long spoken answer (16 kHz WAV) to ``path`` with espeak-ng."""
-    from rehearse.audio import SAMPLE_RATE, load_audio
-    from rehearse.record import write_wav
+    from rehearse.speech.audio import SAMPLE_RATE, load_audio
+    from rehearse.speech.record import write_wav
 
     espeak = shutil.which("espeak-ng")
     if espeak is None:
@@ -154,11 +156,11 @@ def speak_answer(path: Path, seconds: float) -> Path:
 def measure(path: Path, *, python_peak: bool = False, warm_up: bool = False) -> dict[str, object]:
     """Run in a fresh process: first and later analysis of ``path``, storing it, and the baseline.
 
-    ``warm_up`` first runs ``rehearse.analysis.warm_up()``, as the app does in the background at start-up.
+    ``warm_up`` first runs ``rehearse.analysis.analysis.warm_up()``, as the app does in the background at start-up.
     """
     started = time.perf_counter()
-    import rehearse.analysis  # noqa: F401  (timed: the imports a fresh process pays before analysing)
-    from rehearse.audio import load_audio
+    import rehearse.analysis.analysis  # noqa: F401  (timed: the imports a fresh process pays before analysing)
+    from rehearse.speech.audio import load_audio
 
     imports_s = time.perf_counter() - started
     warm_up_s = _warm_up_seconds() if warm_up else None
@@ -188,7 +190,7 @@ def measure(path: Path, *, python_peak: bool = False, warm_up: bool = False) -> 
 
 
 def _warm_up_seconds() -> float:
-    from rehearse.analysis import warm_up
+    from rehearse.analysis.analysis import warm_up
 
     started = time.perf_counter()
     warm_up()
@@ -197,7 +199,7 @@ def _warm_up_seconds() -> float:
 
 def _timed_analysis(path: Path) -> tuple[float, dict[str, float]]:
     """Wall time of one whole analysis and of its stages; stages the engine does not run yet are added."""
-    from rehearse.analysis import analyze_file
+    from rehearse.analysis.analysis import analyze_file
 
     started = time.perf_counter()
     analysis = analyze_file(path)
@@ -214,8 +216,8 @@ def _timed_analysis(path: Path) -> tuple[float, dict[str, float]]:
 
 
 def _delivery_seconds(path: Path, transcript: Transcript) -> float:
-    from rehearse.audio import load_audio
-    from rehearse.delivery import analyze_delivery
+    from rehearse.analysis.delivery import analyze_delivery
+    from rehearse.speech.audio import load_audio
 
     audio = load_audio(path)
     started = time.perf_counter()
@@ -225,7 +227,7 @@ def _delivery_seconds(path: Path, transcript: Transcript) -> float:
 
 def _store_seconds(path: Path, analysis: dict[str, object]) -> float | None:
     try:
-        from rehearse.store import open_store
+        from rehearse.history.store import open_store
     except ImportError:
         return None
     with tempfile.TemporaryDirectory(prefix="rehearse-bench-store-") as home:
@@ -242,8 +244,8 @@ def _baseline_seconds(path: Path) -> tuple[float, float]:
     """Wall and CPU seconds of plain faster-whisper (default settings) on the same samples and model."""
     from faster_whisper import WhisperModel
 
-    from rehearse.audio import load_audio
-    from rehearse.transcribe import resolve_model_path
+    from rehearse.speech.audio import load_audio
+    from rehearse.speech.transcribe import resolve_model_path
 
     model = WhisperModel(str(resolve_model_path()), device="cpu", compute_type="int8")
     samples = load_audio(path).samples
@@ -255,7 +257,7 @@ def _baseline_seconds(path: Path) -> tuple[float, float]:
 
 
 def _measure_in_fresh_process(path: Path, *, python_peak: bool, warm_up: bool = False) -> dict[str, object]:
-    command = [sys.executable, "-m", "rehearse.bench", "--measure", str(path)]
+    command = [sys.executable, "-m", "rehearse.evaluation.bench", "--measure", str(path)]
     if python_peak:
         command.append("--tracemalloc")
     if warm_up:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rehearse.accuracy import filler_accuracy_note
-from rehearse.analysis import Analysis
-from rehearse.example import STAR_PARTS
-from rehearse.tips import clock
+from rehearse.analysis.analysis import Analysis
+from rehearse.analysis.example import STAR_PARTS
+from rehearse.analysis.tips import clock
+from rehearse.evaluation.accuracy import filler_accuracy_note
 
 
 def format_report(analysis: Analysis) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 
+from rehearse.analysis.fillers import is_vocal_filler
 from rehearse.errors import ParameterError
-from rehearse.fillers import is_vocal_filler
-from rehearse.transcript import Transcript
+from rehearse.speech.transcript import Transcript
 
 
 @dataclass(frozen=True)

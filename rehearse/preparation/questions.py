@@ -50,7 +50,9 @@ class Question:
 @lru_cache(maxsize=1)
 def load_questions() -> tuple[Question, ...]:
     """Every question of the bank, grouped by theme in the guide's order."""
-    data = json.loads(resources.files("rehearse").joinpath("questions.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        resources.files("rehearse.preparation").joinpath("questions.json").read_text(encoding="utf-8")
+    )
     return tuple(
         Question(
             text=entry["text"],

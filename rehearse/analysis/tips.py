@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from rehearse.conciseness import ConcisenessResult
-from rehearse.delivery import DeliveryResult
-from rehearse.example import ExampleResult
-from rehearse.fillers import FillerResult
-from rehearse.pacing import PacingResult
+from rehearse.analysis.conciseness import ConcisenessResult
+from rehearse.analysis.delivery import DeliveryResult
+from rehearse.analysis.example import ExampleResult
+from rehearse.analysis.fillers import FillerResult
+from rehearse.analysis.pacing import PacingResult
 
 MAX_TIPS = 5
 # The advice each tip follows, quoted from the guide chapter on second-round and final interviews.

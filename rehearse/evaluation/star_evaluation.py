@@ -1,6 +1,6 @@
 """How well the STAR reading matches the labelled corpus in ``eval/star/``.
 
-``python -m rehearse.star_evaluation [--part C] [--text clean|recognised]`` prints, for one part of
+``python -m rehearse.evaluation.star_evaluation [--part C] [--text clean|recognised]`` prints, for one part of
 the corpus, how often the example and each STAR part are right, how often the evidence clause is
 a labelled clause of that part, and how often a tip would claim a part missing that is there.
 Part C was written blind to the others and is never trained or tuned on.
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rehearse.star import MODEL_PATH, STAR_PARTS
+from rehearse.analysis.star import MODEL_PATH, STAR_PARTS
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "eval" / "star"
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "eval" / "star"
 # Share of an evidence clause's characters that must lie in a clause labelled with its part.
 EVIDENCE_OVERLAP = 0.5
 
@@ -116,7 +116,7 @@ def figures(
 
 def detect_with_engine(answer: LabelledAnswer) -> Detected:
     """The engine's own analyzer on the answer's text, as a transcript would give it."""
-    from rehearse.example import analyze_text
+    from rehearse.analysis.example import analyze_text
 
     result = analyze_text(answer.text)
     evidence = {}
@@ -135,7 +135,9 @@ def detect_with_engine(answer: LabelledAnswer) -> Detected:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rehearse.star_evaluation", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m rehearse.evaluation.star_evaluation", description=__doc__
+    )
     parser.add_argument("--part", default="C", help="corpus part: C is the untouched one (default)")
     parser.add_argument("--text", choices=("clean", "recognised"), default="clean")
     parser.add_argument("--json", action="store_true")

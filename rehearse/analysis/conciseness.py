@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from rehearse.analysis.fillers import is_vocal_filler
+from rehearse.analysis.text import join, normalize, sentences
 from rehearse.errors import ParameterError
-from rehearse.fillers import is_vocal_filler
-from rehearse.text import join, normalize, sentences
-from rehearse.transcript import Transcript, Word
+from rehearse.speech.transcript import Transcript, Word
 
 # Phrases that weaken a claim; an interviewer hears doubt about the candidate's own work.
 HEDGES = (

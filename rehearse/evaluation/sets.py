@@ -1,4 +1,4 @@
-"""Measure the engine on labelled answers: ``python -m rehearse.evaluation
+"""Measure the engine on labelled answers: ``python -m rehearse.evaluation.sets
 [--set main|heldout|fresh|unseen|final|sealed] [--subset ci|all] [--real] [--json] [--cpu-threads N] [--dither-seed N]``.
 
 The evaluation set (``eval/set/``: Ogg/Opus audio with a JSON label file each) is synthesised by
@@ -43,15 +43,15 @@ from pathlib import Path
 import jiwer
 import numpy as np
 
-from rehearse.analysis import AnalysisOptions, analyze_audio
-from rehearse.audio import Audio, dithered, load_audio
+from rehearse.analysis.analysis import AnalysisOptions, analyze_audio
+from rehearse.analysis.example import load_language_model
+from rehearse.analysis.fillers import is_vocal_filler
+from rehearse.analysis.hesitation import HesitationOptions, steady_voiced_stretches
 from rehearse.errors import RehearseError
-from rehearse.example import load_language_model
-from rehearse.fillers import is_vocal_filler
-from rehearse.hesitation import HesitationOptions, steady_voiced_stretches
-from rehearse.transcribe import TranscribeOptions, load_model, resolve_model_path, speech_regions
+from rehearse.speech.audio import Audio, dithered, load_audio
+from rehearse.speech.transcribe import TranscribeOptions, load_model, resolve_model_path, speech_regions
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
 SET_DIR = EVAL_DIR / "set"
 # Sets kept apart from the main one, each in eval/<name>/. "heldout": written after the detectors
 # were tuned, in voices the tuning never heard. The others were written blind to the rules and to
@@ -471,7 +471,7 @@ def evaluate(
     """Analyse every answer of the set with the engine and compare it with its labels.
 
     ``cpu_threads`` is the recogniser's thread count (0: its default); with ``dither_seed`` every
-    recording gets -90 dBFS of dither first (see :func:`rehearse.audio.dithered`), a stand-in for
+    recording gets -90 dBFS of dither first (see :func:`rehearse.speech.audio.dithered`), a stand-in for
     another processor's rounding. With ``stages_dir``, each answer's stages (speech regions, steady
     voiced stretches, words with times and probabilities, filler items) are written there as
     ``<id>.json``, to see where two runs part ways (:func:`stage_differences`).
@@ -677,7 +677,7 @@ def _print_report(report: Report, failures: list[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m rehearse.evaluation", description=__doc__.split("\n\n")[0]
+        prog="python -m rehearse.evaluation.sets", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--set", choices=tuple(SETS), default="main", help="which labelled set to use")
     parser.add_argument("--subset", choices=("ci", "all"), default="all", help="answers to evaluate")

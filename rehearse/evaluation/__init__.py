@@ -1,0 +1,1 @@
+"""Measuring the analyzers: labelled sets, quoted accuracy, its spread, and the benchmark."""

@@ -1,0 +1,1 @@
+"""Attempts kept on disk and progress across them."""

@@ -1,0 +1,1 @@
+"""Preparing for an interview: the question bank."""

@@ -1,0 +1,1 @@
+"""Speech in: decoding audio, recording it, and the recogniser's words as our own types."""
