@@ -27,3 +27,31 @@ class RecordingError(RehearseError):
 
 class StoreError(RehearseError):
     """The local attempt history cannot be read or written."""
+
+
+class DocumentError(RehearseError):
+    """A job description, values text or notes cannot be read or used."""
+
+
+class EmptyDocumentError(DocumentError):
+    """The text holds nothing to read: an empty paste, or a file with no words in it."""
+
+
+class TooLongDocumentError(DocumentError):
+    """The text is far longer than any job description."""
+
+
+class ScannedPdfError(DocumentError):
+    """The PDF holds pictures of pages and no text (a scan)."""
+
+
+class DamagedDocumentError(DocumentError):
+    """The file is damaged or is not of the type its name says (a corrupt DOCX or PDF)."""
+
+
+class OtherLanguageError(DocumentError):
+    """The text is not in English, the only language rehearse reads."""
+
+
+class InterviewError(RehearseError):
+    """An interview being prepared cannot be set up as given (no company, a date that is not a date)."""

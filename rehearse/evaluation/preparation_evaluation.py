@@ -1,0 +1,166 @@
+"""How well requirements are found in job descriptions, and answers linked to them (eval/jobs/).
+
+``python -m rehearse.evaluation.preparation_evaluation`` prints, per part (dev: looked at while
+building; heldout: measured only at the end) and per extraction method:
+
+- recall: the share of labelled requirements that some extracted phrase matches;
+- noise: the share of extracted phrases that match no labelled requirement (boilerplate, fragments);
+- link rate: the share of labelled answer↔requirement pairs the coverage check links;
+- false links: the share of the other pairs (answer, requirement of the same job it does not speak
+  to) that it links all the same.
+
+A phrase matches a label when it holds at least half of the label's meaningful words (crude stems)
+and at least a third of its own words are the label's: a whole sentence does not match everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rehearse.preparation.coverage import link_answer
+from rehearse.preparation.requirements import (
+    METHODS,
+    ExtractionOptions,
+    Requirement,
+    content_stems,
+    extract_requirements,
+)
+
+JOBS_DIR = Path(__file__).resolve().parents[2] / "eval" / "jobs"
+PARTS = ("dev", "heldout")
+
+
+@dataclass(frozen=True)
+class ExtractionScore:
+    labelled: int
+    found: int
+    extracted: int
+    noise: int
+    missed: tuple[str, ...]
+    noisy: tuple[str, ...]
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.labelled if self.labelled else 0.0
+
+    @property
+    def noise_share(self) -> float:
+        return self.noise / self.extracted if self.extracted else 0.0
+
+
+@dataclass(frozen=True)
+class CoverageScore:
+    pairs: int
+    linked: int
+    others: int
+    false_links: int
+    missed: tuple[str, ...]
+    wrong: tuple[str, ...]
+
+    @property
+    def link_rate(self) -> float:
+        return self.linked / self.pairs if self.pairs else 0.0
+
+    @property
+    def false_link_rate(self) -> float:
+        return self.false_links / self.others if self.others else 0.0
+
+
+def load_labels(jobs_dir: Path = JOBS_DIR) -> dict:
+    return json.loads((jobs_dir / "labels.json").read_text(encoding="utf-8"))
+
+
+def matches(phrase: str, label: str) -> bool:
+    """Whether an extracted phrase names the labelled requirement (see the module's rule)."""
+    phrase_stems, label_stems = set(content_stems(phrase)), set(content_stems(label))
+    if not phrase_stems or not label_stems:
+        return False
+    shared = len(phrase_stems & label_stems)
+    return shared / len(label_stems) >= 0.5 and shared / len(phrase_stems) >= 1 / 3
+
+
+def score_extraction(part: str, method: str, jobs_dir: Path = JOBS_DIR) -> ExtractionScore:
+    labelled = found = extracted = noise = 0
+    missed: list[str] = []
+    noisy: list[str] = []
+    for job in load_labels(jobs_dir)["jobs"]:
+        if job["part"] != part:
+            continue
+        text = (jobs_dir / f"{job['id']}.txt").read_text(encoding="utf-8")
+        phrases = [
+            requirement.text
+            for requirement in extract_requirements(text, options=ExtractionOptions(method=method))
+        ]
+        for label in job["requirements"]:
+            labelled += 1
+            if any(matches(phrase, label) for phrase in phrases):
+                found += 1
+            else:
+                missed.append(f"{job['id']}: {label}")
+        for phrase in phrases:
+            extracted += 1
+            if not any(matches(phrase, label) for label in job["requirements"]):
+                noise += 1
+                noisy.append(f"{job['id']}: {phrase}")
+    return ExtractionScore(labelled, found, extracted, noise, tuple(missed), tuple(noisy))
+
+
+def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
+    """Link each labelled answer to its job's labelled requirements and compare with its labels."""
+    labels = load_labels(jobs_dir)
+    jobs = {job["id"]: job for job in labels["jobs"] if job["part"] == part}
+    pairs = linked = others = false_links = 0
+    missed: list[str] = []
+    wrong: list[str] = []
+    for answer in labels["answers"]:
+        job = jobs.get(answer["job"])
+        if job is None:
+            continue
+        requirements = [Requirement(text=label, evidence=label) for label in job["requirements"]]
+        links = {link.target for link in link_answer(answer["text"], requirements, [])}
+        for label in job["requirements"]:
+            if label in answer["speaks_to"]:
+                pairs += 1
+                linked += label in links
+                if label not in links:
+                    missed.append(f"{job['id']}: {label} ← {answer['text'][:60]}")
+            else:
+                others += 1
+                false_links += label in links
+                if label in links:
+                    wrong.append(f"{job['id']}: {label} ← {answer['text'][:60]}")
+    return CoverageScore(pairs, linked, others, false_links, tuple(missed), tuple(wrong))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=PARTS, action="append", help="which part (default: both)")
+    parser.add_argument("--verbose", action="store_true", help="list missed and noisy phrases")
+    args = parser.parse_args(argv)
+    for part in args.part or PARTS:
+        for method in METHODS:
+            score = score_extraction(part, method)
+            print(
+                f"{part:8} extraction {method:6} recall {score.recall:6.1%} ({score.found}/{score.labelled})"
+                f"  noise {score.noise_share:6.1%} ({score.noise}/{score.extracted})"
+            )
+            if args.verbose:
+                print("  missed: " + "; ".join(score.missed))
+                print("  noise:  " + "; ".join(score.noisy))
+        coverage = score_coverage(part)
+        print(
+            f"{part:8} coverage          links {coverage.link_rate:6.1%} ({coverage.linked}/{coverage.pairs})"
+            f"  false links {coverage.false_link_rate:6.1%} ({coverage.false_links}/{coverage.others})"
+        )
+        if args.verbose:
+            print("  missed: " + "; ".join(coverage.missed))
+            print("  wrong:  " + "; ".join(coverage.wrong))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Which requirements and values an answer speaks to, with the sentence that does, and the matrix of them.
+
+An answer sentence speaks to a requirement when it holds at least half of the requirement's
+meaningful words (crude stems, so "managed the budget" meets "budget management"), or a word the
+candidate would say for it (:data:`RELATED_WORDS`: "spreadsheet" for Excel). A requirement of one
+meaningful word needs that word. The figures on eval/jobs/ are printed by
+``python -m rehearse.evaluation.preparation_evaluation``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from rehearse.preparation.interview import CompanyValue
+from rehearse.preparation.requirements import Requirement, content_stems, stem
+
+# Words a spoken answer uses for what a job description names otherwise; keys and values are stems.
+RELATED_WORDS = {
+    stem(key): frozenset(stem(word) for word in words)
+    for key, words in {
+        "budget": ("spend", "spending", "cost", "costs", "money"),
+        "stakeholder": ("director", "directors", "client", "clients", "partners"),
+        "complaint": ("complained", "unhappy", "angry"),
+        "customer": ("customers", "client", "clients", "shopper", "shoppers"),
+        "excel": ("spreadsheet", "spreadsheets"),
+        "mentor": ("coached", "coaching", "trained", "training"),
+        "coach": ("mentored", "mentoring", "trained", "training"),
+        "escalate": ("raised", "alerted", "called"),
+        "deteriorating": ("worsening", "deteriorated", "sicker"),
+        "rota": ("rotas", "schedule", "shifts"),
+        "deadline": ("deadlines", "on time", "time"),
+        "safeguarding": ("welfare", "safety"),
+    }.items()
+}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An answer speaks to ``target`` (a requirement's text or a value's name) in ``sentence``."""
+
+    target: str
+    kind: str  # "requirement" or "value"
+    sentence: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def answer_sentences(text: str) -> list[str]:
+    return [sentence.strip() for sentence in _SENTENCE.split(text.strip()) if sentence.strip()]
+
+
+def speaks_to(sentence_stems: set[str], target: str) -> bool:
+    """Whether a sentence (as its stems) speaks to a requirement or value named ``target``."""
+    ordered = content_stems(target)
+    target_stems = set(ordered)
+    if not target_stems:
+        return False
+
+    def heard(word: str) -> bool:
+        return word in sentence_stems or bool(RELATED_WORDS.get(word, set()) & sentence_stems)
+
+    # The last word of a requirement is its head ("patient records"): saying it names the requirement.
+    return sum(map(heard, target_stems)) >= max(1, (len(target_stems) + 1) // 2) or heard(ordered[-1])
+
+
+def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
+    """Every requirement and value the answer speaks to, each with the first sentence that does."""
+    sentences = [(sentence, set(content_stems(sentence))) for sentence in answer_sentences(text)]
+    targets = [(requirement.text, "requirement") for requirement in requirements] + [
+        (value.name, "value") for value in values
+    ]
+    links = []
+    for target, kind in targets:
+        sentence = next((sentence for sentence, stems in sentences if speaks_to(stems, target)), None)
+        if sentence is not None:
+            links.append(Link(target=target, kind=kind, sentence=sentence))
+    return links
+
+
+@dataclass(frozen=True)
+class CoveredBy:
+    """One rehearsed answer that speaks to a row: its attempt, the sentence, and whether it held a result."""
+
+    attempt_id: int
+    question: str
+    sentence: str
+    example_with_result: bool
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """A requirement or value, and the rehearsed answers that speak to it (none: no story yet)."""
+
+    target: str
+    kind: str
+    answers: list[CoveredBy] = field(default_factory=list)
+
+    @property
+    def has_story(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def best_has_result(self) -> bool:
+        return any(answer.example_with_result for answer in self.answers)
+
+
+def coverage_matrix(
+    requirements: Sequence[Requirement], values: Sequence[CompanyValue], attempts: Sequence
+) -> list[CoverageRow]:
+    """Rows for every requirement and value; ``attempts`` are the store's analysed attempts."""
+    rows = [CoverageRow(requirement.text, "requirement") for requirement in requirements] + [
+        CoverageRow(value.name, "value") for value in values
+    ]
+    by_target = {(row.target, row.kind): row for row in rows}
+    for attempt in attempts:
+        if attempt.analysis is None:
+            continue
+        text = attempt.analysis.get("transcript", {}).get("text", "")
+        for link in link_answer(text, requirements, values):
+            by_target[(link.target, link.kind)].answers.append(
+                CoveredBy(attempt.id, attempt.question, link.sentence, example_with_result(attempt.analysis))
+            )
+    return rows
+
+
+def example_with_result(analysis: dict) -> bool:
+    """Whether an analysed answer held a specific example whose result was heard."""
+    example = analysis.get("example", {})
+    return bool(example.get("present")) and bool(example.get("star", {}).get("result"))
+
+
+def speaks_to_summary(links: Sequence[Link]) -> str | None:
+    """ "This answer speaks to: stakeholder management, SQL. It connects to the value '…' in: '…'." """
+    if not links:
+        return None
+    requirements = [link.target for link in links if link.kind == "requirement"]
+    parts = []
+    if requirements:
+        parts.append("This answer speaks to: " + ", ".join(requirements) + ".")
+    for link in links:
+        if link.kind == "value":
+            parts.append(f"It connects to the value ‘{link.target}’ in: “{link.sentence}”")
+    return " ".join(parts)
