@@ -865,3 +865,18 @@ def test_hostile_question_and_transcript_are_shown_as_text(rehearse_home: Path):
     assert not app.exception
     assert app.metric, "the hostile attempt's results are not shown in the history"
     _assert_shown_as_text(app)
+
+
+def test_deleting_an_interview_and_delete_all_remove_what_was_typed_into_it(tmp_path: Path):
+    store = open_store(tmp_path / "rehearse")
+    secret = store.create_interview(
+        {"company": "Secret Co", "earlier_feedback": "notes nobody else may read"}
+    )
+    kept = store.create_interview({"company": "Kept Co"})
+    store.save_recording(SAMPLE_QUESTION, b"audio", ".wav", interview_id=kept)
+    store.delete_interview(secret)
+    stored = b"".join(path.read_bytes() for path in store.home.iterdir() if path.is_file())
+    assert b"nobody else may read" not in stored and b"Secret Co" not in stored
+    assert store.delete_all() == 1
+    assert not store.home.exists()
+    assert open_store(store.home).list_interviews() == []

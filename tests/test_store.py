@@ -303,7 +303,7 @@ def test_version_1_history_is_upgraded_keeping_every_attempt(tmp_path: Path):
 
     store = open_store(tmp_path)
     with closing(sqlite3.connect(store.database_path)) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     attempts = store.list_attempts()
     assert [(a.id, a.question, a.created_at, a.audio_file, a.status, a.error) for a in attempts] == [
         tuple(row) for row in reversed(_VERSION_1_ATTEMPTS)
@@ -460,3 +460,71 @@ def test_partial_files_of_an_interrupted_save_are_removed_at_the_next_start(stor
     assert sorted(path.name for path in store.audio_dir.iterdir()) == ["attempt-000001.wav", "my notes.txt"]
     assert reopened.notice is None
     assert [attempt.id for attempt in reopened.list_attempts()] == [kept]
+
+
+# Interviews being prepared for (schema 3, issue 17).
+INTERVIEW = {
+    "company": "Acme",
+    "role": "Ops manager",
+    "job_description": "Manage a budget.",
+    "stage": "final",
+}
+
+
+def test_several_interviews_are_kept_updated_and_listed(store: Store):
+    first = store.create_interview(INTERVIEW)
+    second = store.create_interview(INTERVIEW | {"company": "Globex"})
+    store.update_interview(first, INTERVIEW | {"role": "Head of operations"})
+    assert [interview.id for interview in store.list_interviews()] == [second, first]
+    assert store.get_interview(first).data["role"] == "Head of operations"
+    assert store.get_interview(second).data["company"] == "Globex"
+    with pytest.raises(StoreError, match="no interview number 99"):
+        store.get_interview(99)
+    with pytest.raises(StoreError, match="no interview number 99"):
+        store.update_interview(99, INTERVIEW)
+
+
+def test_attempts_belong_to_an_interview_and_are_filtered_by_it(store: Store):
+    interview_id = store.create_interview(INTERVIEW)
+    practice = store.save_recording(QUESTION, b"audio", ".wav", interview_id=interview_id)
+    other = store.save_recording(QUESTION, b"audio", ".ogg")
+    assert store.get_attempt(practice).interview_id == interview_id
+    assert store.get_attempt(other).interview_id is None
+    assert [a.id for a in store.list_attempts(interview_id=interview_id)] == [practice]
+    assert [a.id for a in store.list_attempts(QUESTION, interview_id=interview_id)] == [practice]
+    assert len(store.list_attempts()) == 2
+    with pytest.raises(StoreError, match="no interview number"):
+        store.save_recording(QUESTION, b"audio", ".wav", interview_id=interview_id + 1)
+
+
+def test_deleting_an_interview_keeps_its_attempts(store: Store):
+    interview_id = store.create_interview(INTERVIEW)
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav", interview_id=interview_id)
+    store.delete_interview(interview_id)
+    assert store.list_interviews() == []
+    assert store.get_attempt(attempt_id).interview_id is None
+    with pytest.raises(StoreError):
+        store.delete_interview(interview_id)
+
+
+def test_version_2_history_is_upgraded_in_place_to_interviews(tmp_path: Path):
+    (tmp_path / "audio").mkdir()
+    with closing(sqlite3.connect(tmp_path / DATABASE_NAME, isolation_level=None)) as connection:
+        connection.execute("BEGIN")
+        store_module._create_v1(connection)
+        store_module._add_sessions(connection)
+        connection.execute(
+            "INSERT INTO attempts (id, question, created_at, audio_file, status) VALUES"
+            " (1, ?, '2026-01-05T09:00:00+00:00', 'attempt-000001.wav', 'recorded')",
+            (QUESTION,),
+        )
+        connection.execute("PRAGMA user_version = 2")
+        connection.execute("COMMIT")
+    (tmp_path / "audio" / "attempt-000001.wav").write_bytes(b"audio of 1")
+    store = open_store(tmp_path)
+    with closing(sqlite3.connect(store.database_path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+    [attempt] = store.list_attempts()
+    assert (attempt.id, attempt.question, attempt.interview_id) == (1, QUESTION, None)
+    interview_id = store.create_interview(INTERVIEW)
+    assert store.list_attempts(interview_id=interview_id) == []

@@ -26,7 +26,7 @@ HOME_ENV = "REHEARSE_HOME"
 DATABASE_NAME = "rehearse.sqlite3"
 AUDIO_DIR_NAME = "audio"
 # Bump together with a step in _MIGRATIONS when the schema changes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Attempts saved less than this long after the previous one belong to the same practice session.
 SESSION_GAP_S = 30 * 60
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -75,6 +75,19 @@ CREATE TABLE sessions (
 ALTER TABLE attempts ADD COLUMN session_id INTEGER REFERENCES sessions (id);
 CREATE INDEX attempts_by_session ON attempts (session_id, id);
 """
+# Version 3: interviews being prepared for (issue 17). ``interview_json`` holds the interview's fields
+# (company, role, job description, notes, ...) as the preparation engine writes them; an attempt may
+# belong to one, and keeps its answer when the interview is deleted.
+_SCHEMA_V3_INTERVIEWS = """
+CREATE TABLE interviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    interview_json TEXT NOT NULL
+);
+ALTER TABLE attempts ADD COLUMN interview_id INTEGER REFERENCES interviews (id) ON DELETE SET NULL;
+CREATE INDEX attempts_by_interview ON attempts (interview_id, id);
+"""
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,17 @@ class Attempt:
     error: str | None
     analysis: dict | None
     session_id: int | None = None
+    interview_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredInterview:
+    """An interview in preparation: ``data`` is ``Interview.to_dict()``; times are ISO 8601 UTC."""
+
+    id: int
+    created_at: str
+    updated_at: str
+    data: dict
 
 
 @dataclass(frozen=True)
@@ -129,8 +153,13 @@ class Store:
     def audio_dir(self) -> Path:
         return self.home / AUDIO_DIR_NAME
 
-    def save_recording(self, question: str, audio_bytes: bytes, suffix: str) -> int:
-        """Keep a recording before it is analysed, so a failed analysis never loses it; returns the attempt id."""
+    def save_recording(
+        self, question: str, audio_bytes: bytes, suffix: str, *, interview_id: int | None = None
+    ) -> int:
+        """Keep a recording before it is analysed, so a failed analysis never loses it; returns the attempt id.
+
+        ``interview_id``: the interview being prepared for, when the answer is practice for one.
+        """
         suffix = suffix.lower()
         if suffix not in AUDIO_SUFFIXES:
             raise StoreError(
@@ -148,10 +177,12 @@ class Store:
             raise StoreError("Choose or type a question before saving an answer.")
         now = _now()
         with self._transaction() as connection:
+            if interview_id is not None:
+                self._require_interview(connection, interview_id)
             attempt_id = connection.execute(
-                "INSERT INTO attempts (question, created_at, audio_file, status, session_id)"
-                " VALUES (?, ?, '', 'recorded', ?)",
-                (question, now, _session_for(connection, now)),
+                "INSERT INTO attempts (question, created_at, audio_file, status, session_id, interview_id)"
+                " VALUES (?, ?, '', 'recorded', ?, ?)",
+                (question, now, _session_for(connection, now), interview_id),
             ).lastrowid
             audio_file = f"attempt-{attempt_id:06d}{suffix}"
             connection.execute("UPDATE attempts SET audio_file = ? WHERE id = ?", (audio_file, attempt_id))
@@ -191,16 +222,62 @@ class Store:
             raise StoreError(f"There is no attempt number {attempt_id} in {self.home}.")
         return _attempt(row)
 
-    def list_attempts(self, question: str | None = None) -> list[Attempt]:
-        """Attempts, newest first; only those at ``question`` when it is given."""
+    def list_attempts(self, question: str | None = None, *, interview_id: int | None = None) -> list[Attempt]:
+        """Attempts, newest first; only those at ``question`` and for ``interview_id`` when given."""
+        conditions, parameters = [], []
+        if question is not None:
+            conditions.append("attempts.question = ?")
+            parameters.append(question.strip())
+        if interview_id is not None:
+            conditions.append("attempts.interview_id = ?")
+            parameters.append(interview_id)
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
         with self._connection() as connection:
-            if question is None:
-                rows = connection.execute(_SELECT + " ORDER BY attempts.id DESC").fetchall()
-            else:
-                rows = connection.execute(
-                    _SELECT + " WHERE attempts.question = ? ORDER BY attempts.id DESC", (question.strip(),)
-                ).fetchall()
+            rows = connection.execute(_SELECT + where + " ORDER BY attempts.id DESC", parameters).fetchall()
         return [_attempt(row) for row in rows]
+
+    def create_interview(self, data: dict) -> int:
+        """Keep a new interview to prepare for (``Interview.to_dict()``); returns its id."""
+        interview_json = _interview_json(data)
+        now = _now()
+        with self._transaction() as connection:
+            return int(
+                connection.execute(
+                    "INSERT INTO interviews (created_at, updated_at, interview_json) VALUES (?, ?, ?)",
+                    (now, now, interview_json),
+                ).lastrowid
+            )
+
+    def update_interview(self, interview_id: int, data: dict) -> None:
+        interview_json = _interview_json(data)
+        with self._transaction() as connection:
+            self._require_interview(connection, interview_id)
+            connection.execute(
+                "UPDATE interviews SET updated_at = ?, interview_json = ? WHERE id = ?",
+                (_now(), interview_json, interview_id),
+            )
+
+    def get_interview(self, interview_id: int) -> StoredInterview:
+        with self._connection() as connection:
+            row = connection.execute(_SELECT_INTERVIEW + " WHERE id = ?", (interview_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"There is no interview number {interview_id} in {self.home}.")
+        return _interview(row)
+
+    def list_interviews(self) -> list[StoredInterview]:
+        """Every interview in preparation, the newest first."""
+        with self._connection() as connection:
+            rows = connection.execute(_SELECT_INTERVIEW + " ORDER BY id DESC").fetchall()
+        return [_interview(row) for row in rows]
+
+    def delete_interview(self, interview_id: int) -> None:
+        """Remove an interview and everything typed into it; its attempts stay, belonging to none."""
+        with self._transaction() as connection:
+            self._require_interview(connection, interview_id)
+            connection.execute(
+                "UPDATE attempts SET interview_id = NULL WHERE interview_id = ?", (interview_id,)
+            )
+            connection.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
 
     def list_sessions(self) -> list[Session]:
         """Practice sessions that hold attempts, newest first."""
@@ -247,6 +324,7 @@ class Store:
             # The write lock keeps other sessions from saving while the recordings go.
             count = connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
             connection.execute("DELETE FROM attempts")
+            connection.execute("DELETE FROM interviews")
             for path in self.audio_dir.glob("*"):
                 self._remove(path)
         for suffix in ("", *_DATABASE_SIDE_SUFFIXES):
@@ -293,6 +371,11 @@ class Store:
             raise StoreError(f"{path} could not be deleted: {error.strerror}.") from error
 
     @staticmethod
+    def _require_interview(connection: sqlite3.Connection, interview_id: int) -> None:
+        if connection.execute("SELECT 1 FROM interviews WHERE id = ?", (interview_id,)).fetchone() is None:
+            raise StoreError(f"There is no interview number {interview_id}; it may have been deleted.")
+
+    @staticmethod
     def _require(connection: sqlite3.Connection, attempt_id: int) -> None:
         if connection.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is None:
             raise StoreError(f"There is no attempt number {attempt_id} to update.")
@@ -323,9 +406,22 @@ class Store:
 
 _SELECT = (
     "SELECT attempts.id, attempts.question, attempts.created_at, attempts.audio_file, attempts.status,"
-    " attempts.error, analyses.analysis_json, attempts.session_id"
+    " attempts.error, analyses.analysis_json, attempts.session_id, attempts.interview_id"
     " FROM attempts LEFT JOIN analyses ON analyses.attempt_id = attempts.id"
 )
+_SELECT_INTERVIEW = "SELECT id, created_at, updated_at, interview_json FROM interviews"
+
+
+def _interview_json(data: dict) -> str:
+    try:
+        return json.dumps(data, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise StoreError(f"The interview cannot be saved: {error}.") from error
+
+
+def _interview(row: tuple) -> StoredInterview:
+    interview_id, created_at, updated_at, interview_json = row
+    return StoredInterview(interview_id, created_at, updated_at, json.loads(interview_json))
 
 
 def default_home() -> Path:
@@ -503,8 +599,13 @@ def _add_sessions(connection: sqlite3.Connection) -> None:
         connection.execute("UPDATE attempts SET session_id = ? WHERE id = ?", (session_id, attempt_id))
 
 
+def _add_interviews(connection: sqlite3.Connection) -> None:
+    """Version 2 to 3: interviews to prepare for; the attempts already saved belong to none."""
+    _run_script(connection, _SCHEMA_V3_INTERVIEWS)
+
+
 # _MIGRATIONS[n] upgrades a database of schema version n to version n + 1.
-_MIGRATIONS = (_create_v1, _add_sessions)
+_MIGRATIONS = (_create_v1, _add_sessions, _add_interviews)
 
 
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
@@ -544,7 +645,7 @@ def _connect(database_path: Path, *, read_only: bool = False) -> sqlite3.Connect
 
 
 def _attempt(row: tuple) -> Attempt:
-    attempt_id, question, created_at, audio_file, status, error, analysis_json, session_id = row
+    attempt_id, question, created_at, audio_file, status, error, analysis_json, session_id, interview_id = row
     return Attempt(
         id=attempt_id,
         question=question,
@@ -554,6 +655,7 @@ def _attempt(row: tuple) -> Attempt:
         error=error,
         analysis=None if analysis_json is None else json.loads(analysis_json),
         session_id=session_id,
+        interview_id=interview_id,
     )
 
 
