@@ -82,6 +82,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--id", type=int, help="the attempt to export (needed for json and md)")
     export.add_argument("--out", type=Path, help="file to write (default: print it)")
     export.set_defaults(run=_run_export)
+
+    prepare = commands.add_parser(
+        "prepare", help="list a job's requirements and the questions to rehearse for that interview"
+    )
+    prepare.add_argument(
+        "--job-description", type=Path, required=True, help="the job description (.txt, .md, .pdf, .docx)"
+    )
+    prepare.add_argument("--values", type=Path, help="the company's values or mission, one a line")
+    prepare.add_argument("--company", default="", help="the company's name (used in value questions)")
+    prepare.add_argument("--role", default="", help="the role you are interviewing for")
+    prepare.add_argument("--json", action="store_true", help="print everything as one JSON object")
+    prepare.set_defaults(run=_run_prepare)
     return parser
 
 
@@ -165,6 +177,37 @@ def _run_export(args: argparse.Namespace) -> int:
     except OSError as error:
         raise ParameterError(f"{args.out} cannot be written: {error.strerror}.") from error
     print(f"Wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _run_prepare(args: argparse.Namespace) -> int:
+    from rehearse.preparation.documents import read_document_file
+    from rehearse.preparation.interview import Interview
+    from rehearse.preparation.plan import prepare
+
+    job_description = read_document_file(args.job_description)
+    values_text = read_document_file(args.values, what="list of values") if args.values else ""
+    interview = Interview(
+        company=args.company or "the company",
+        role=args.role,
+        job_description=job_description,
+        values_text=values_text,
+    )
+    preparation = prepare(interview)
+    if args.json:
+        print(json.dumps(preparation.to_dict(), ensure_ascii=False))
+        return 0
+    print(f"Requirements ({len(preparation.requirements)}):")
+    for requirement in preparation.requirements:
+        print(f"  - {requirement.text}\n      from: {requirement.evidence}")
+    if preparation.values:
+        print("\nValues:")
+        for value in preparation.values:
+            print(f"  - {value.name}")
+    print("\nQuestions to rehearse:")
+    for question in preparation.questions:
+        aim = question.requirement or question.value
+        print(f"  [{question.kind}] {question.text}" + (f"  ({aim})" if aim else ""))
     return 0
 
 

@@ -56,3 +56,37 @@ def test_text_report_is_readable(capsys):
     report = capsys.readouterr().out
     for heading in ("Transcript", "Delivery", "Fillers", "Pace", "Content", "situation", "Tips"):
         assert heading in report
+
+
+JOBS = Path(__file__).resolve().parent.parent / "eval" / "jobs"
+
+
+def test_prepare_prints_requirements_values_and_tailored_questions_as_json(tmp_path, capsys):
+    values = tmp_path / "values.txt"
+    values.write_text("- Customer obsession: we start with the customer\n- Ownership\n")
+    args = ["prepare", "--job-description", str(JOBS / "software.txt"), "--values", str(values)]
+    assert main([*args, "--company", "Northlake", "--role", "Backend engineer", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    result = json.loads(out)
+    texts = [requirement["text"] for requirement in result["requirements"]]
+    assert any("REST APIs" in text for text in texts) and any("Docker" in text for text in texts)
+    assert not any("salary" in text.lower() for text in texts)
+    assert all(set(requirement) >= {"text", "evidence"} for requirement in result["requirements"])
+    assert [value["name"] for value in result["values"]] == ["Customer obsession", "Ownership"]
+    kinds = {question["kind"] for question in result["questions"]}
+    assert {"requirement", "value", "challenging"} <= kinds
+    for question in result["questions"]:
+        assert set(question) >= {"text", "kind", "requirement", "value"}
+        if question["kind"] == "requirement":
+            assert question["requirement"] in texts
+        if question["kind"] == "value":
+            assert "Northlake" in question["text"] and question["value"] in question["text"]
+
+
+def test_prepare_prints_a_readable_list(capsys):
+    assert main(["prepare", "--job-description", str(JOBS / "nursing.txt")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Requirements (")
+    assert "from: Current NMC registration." in out
+    assert "Questions to rehearse:" in out and "[requirement] " in out

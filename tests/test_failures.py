@@ -97,3 +97,40 @@ def test_dither_at_or_above_full_scale_is_refused():
 
     with pytest.raises(ParameterError, match="below full scale"):
         dithered(Audio(np.zeros(160, dtype=np.float32)), seed=0, level_dbfs=0.0)
+
+
+def _scanned_pdf(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()  # a page with no text on it, as a scanner leaves it
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+BAD_JOB_DESCRIPTIONS = {
+    "missing": lambda tmp: tmp / "nothing-here.txt",
+    "empty paste": lambda tmp: (tmp / "job.txt").write_text("  \n") and tmp / "job.txt",
+    "huge paste": lambda tmp: (tmp / "job.txt").write_text("Manage a budget. " * 5000) and tmp / "job.txt",
+    "scanned pdf": lambda tmp: _scanned_pdf(tmp / "scan.pdf"),
+    "corrupt docx": lambda tmp: (tmp / "job.docx").write_bytes(b"PK\x03\x04 broken") and tmp / "job.docx",
+    "other language": lambda tmp: (
+        (tmp / "offre.txt").write_text(
+            "Nous recherchons un responsable des opérations pour diriger une équipe de quarante chauffeurs"
+            " et gérer un budget important dans toute la région, avec une solide expérience en logistique."
+        )
+        and tmp / "offre.txt"
+    ),
+    "spreadsheet": lambda tmp: (tmp / "job.xlsx").write_bytes(b"PK\x03\x04") and tmp / "job.xlsx",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_JOB_DESCRIPTIONS))
+def test_prepare_refuses_a_bad_job_description_with_one_line(case, tmp_path, capsys):
+    path = BAD_JOB_DESCRIPTIONS[case](tmp_path)
+    assert main(["prepare", "--job-description", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rehearse: ")
+    assert path.name in lines[0]

@@ -87,10 +87,15 @@ MAX_PHRASE_WORDS = 8
 
 @dataclass(frozen=True)
 class Requirement:
-    """``text`` is a short phrase the candidate can prepare a story for; ``evidence`` its sentence."""
+    """``text`` is a short phrase the candidate can prepare a story for; ``evidence`` its sentence.
+
+    ``duty``: the phrase opens with what the candidate does ("manage a budget"), not a skill or
+    qualification ("NMC registration"); None when not known (a phrase the candidate typed).
+    """
 
     text: str
     evidence: str
+    duty: bool | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,17 +120,19 @@ def extract_requirements(text: str, *, options: ExtractionOptions | None = None)
         )
     sentences = requirement_sentences(text)
     if options.method == "yake":
-        found = _yake_phrases(sentences)
+        found = [(phrase, sentence, None) for phrase, sentence in _yake_phrases(sentences)]
     else:
-        found = [(phrase, sentence) for sentence in sentences for phrase in _rule_phrases(sentence)]
+        found = [
+            (phrase, sentence, duty) for sentence in sentences for phrase, duty in _rule_phrases(sentence)
+        ]
     requirements: list[Requirement] = []
     seen: set[frozenset[str]] = set()
-    for phrase, sentence in found:
+    for phrase, sentence, duty in found:
         key = frozenset(content_stems(phrase))
         if not key or key in seen:
             continue
         seen.add(key)
-        requirements.append(Requirement(text=phrase, evidence=sentence))
+        requirements.append(Requirement(text=phrase, evidence=sentence, duty=duty))
     return requirements[: options.max_requirements]
 
 
@@ -171,7 +178,7 @@ def _split_sentences(line: str) -> list[str]:
 
 def _starts_with_a_duty(sentence: str) -> bool:
     """Prose in the imperative or the infinitive ("Lead a team of…", "To develop policy…")."""
-    doc = _parse(sentence)
+    doc = parse(sentence)
     first = next((token for token in doc if not token.is_punct), None)
     if first is None:
         return False
@@ -180,11 +187,11 @@ def _starts_with_a_duty(sentence: str) -> bool:
     return first.tag_ == "VB" or (first.pos_ == "VERB" and first.i == 0 and first.tag_ in {"VB", "VBP"})
 
 
-def _rule_phrases(sentence: str) -> list[str]:
+def _rule_phrases(sentence: str) -> list[tuple[str, bool]]:
     # A bullet starts with its verb: lower case keeps the tagger from reading "Plan" as a name.
     sentence = _DETAILS.sub("", sentence)
     doc = _parse_duty(sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence)
-    phrases: list[tuple[int, int]] = []
+    phrases: list[tuple[int, int, bool]] = []
     covered: set[int] = set()
     for token in doc:
         if token.pos_ != "VERB" or token.lemma_.lower() in GENERIC_VERBS:
@@ -204,7 +211,7 @@ def _rule_phrases(sentence: str) -> list[str]:
                 continue
             end = _object_end(objects[0])
         start = _leading_verbs(doc, _first_verb_sharing(token).i)
-        phrases.append((start, end))
+        phrases.append((start, end, True))
         covered.update(range(start, end))
     for chunk in doc.noun_chunks:
         tokens = [token for token in chunk if token.i not in covered]
@@ -214,13 +221,15 @@ def _rule_phrases(sentence: str) -> list[str]:
         if kept is not None and kept[1] - kept[0] == 1 and _is_common_word(doc[kept[0]]):
             continue
         if kept is not None:
-            phrases.append(kept)
+            # A bullet the tagger read as one noun phrase may still open with its verb ("Plan staff rotas").
+            opening = kept[0] == (1 if doc[0].lower_ == "you" else 0)
+            phrases.append((*kept, opening and starts_with_a_verb(doc[kept[0] : kept[1]].text)))
             covered.update(range(*kept))
     texts = []
-    for start, end in sorted(phrases):
+    for start, end, duty in sorted(phrases):
         text = _clean(doc[start:end].text)
         if content_stems(text):
-            texts.append(text)
+            texts.append((text, duty))
     return texts
 
 
@@ -261,10 +270,10 @@ def _is_detail(chunk) -> bool:
 def _parse_duty(sentence: str):
     """The parse of a bullet; one that opens with a verb the tagger read as a noun ("Plan and deliver
     lessons", "Cater for events") is parsed after "You", which makes the verb plain to it."""
-    doc = _parse(sentence)
+    doc = parse(sentence)
     first = doc[0]
     if first.pos_ in {"NOUN", "PROPN"} and first.dep_ == "ROOT" and first.tag_ in {"NN", "NNP"}:
-        again = _parse("You " + sentence)
+        again = parse("You " + sentence)
         if len(again) > 1 and again[1].pos_ == "VERB":
             return again
     return doc
@@ -385,6 +394,12 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+def starts_with_a_verb(phrase: str) -> bool:
+    """Whether a phrase reads as something the candidate does ("plan staff rotas")."""
+    doc = parse("You " + phrase[:1].lower() + phrase[1:])
+    return len(doc) > 1 and doc[1].pos_ == "VERB" and doc[1].tag_ in {"VB", "VBP"}
+
+
 @lru_cache(maxsize=1)
 def _language_model():
     from rehearse.analysis.example import load_language_model
@@ -393,5 +408,6 @@ def _language_model():
 
 
 @lru_cache(maxsize=2048)
-def _parse(sentence: str):
+def parse(sentence: str):
+    """spaCy's parse of one sentence, kept for the sentences seen most recently."""
     return _language_model()(sentence)

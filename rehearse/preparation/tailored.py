@@ -9,15 +9,17 @@ from dataclasses import asdict, dataclass
 from rehearse.preparation.focus import FocusArea
 from rehearse.preparation.interview import CompanyValue
 from rehearse.preparation.questions import load_questions
-from rehearse.preparation.requirements import Requirement
+from rehearse.preparation.requirements import Requirement, starts_with_a_verb
 
 CHALLENGING_THEME = "Challenging questions"
 QUESTION_KINDS = ("requirement", "value", "challenging", "feedback")
 # Openings in the interviewer's words, taken in turn so the list does not read as one template.
-_OPENINGS = (
+_DUTY_OPENINGS = (
     "Tell me about a time you had to {phrase}.",
-    "Give me an example of when you showed {phrase}.",
     "Describe a situation where you had to {phrase}, and what the result was.",
+)
+_SKILL_OPENING = (
+    "Tell me about a time when {phrase} mattered in your work. What did you do, and what was the result?"
 )
 
 
@@ -34,22 +36,14 @@ class TailoredQuestion:
         return asdict(self)
 
 
-def behavioural_question(requirement: str, index: int = 0) -> str:
-    """ "Tell me about a time you had to manage a budget under pressure." in the interviewer's words."""
-    phrase = requirement.strip().rstrip(".")
-    phrase = phrase[:1].lower() + phrase[1:] if phrase[1:2].islower() else phrase
-    starts_with_verb = _looks_like_a_duty(phrase)
-    if starts_with_verb:
-        return _OPENINGS[index % 2 * 2].format(phrase=phrase)
-    return f"Tell me about a time your {phrase} made a difference. What did you do, and what was the result?"
-
-
-def _looks_like_a_duty(phrase: str) -> bool:
-    from rehearse.preparation.requirements import _parse_duty
-
-    doc = _parse_duty(phrase)
-    verbs = [token for token in doc if token.pos_ == "VERB"]
-    return bool(verbs) and verbs[0].i <= 1 and verbs[0].tag_ in {"VB", "VBP"}
+def behavioural_question(requirement: Requirement, index: int = 0) -> str:
+    """ "Tell me about a time you had to manage a budget." in the interviewer's words."""
+    phrase = requirement.text.strip().rstrip(".")
+    duty = requirement.duty if requirement.duty is not None else starts_with_a_verb(phrase)
+    if duty:
+        phrase = phrase[:1].lower() + phrase[1:]
+        return _DUTY_OPENINGS[index % len(_DUTY_OPENINGS)].format(phrase=phrase)
+    return _SKILL_OPENING.format(phrase=phrase)
 
 
 def value_questions(company: str, value: CompanyValue) -> list[str]:
@@ -71,7 +65,7 @@ def tailored_questions(
     questions, and one practice question per focus area from the earlier feedback."""
     questions = [
         TailoredQuestion(
-            behavioural_question(requirement.text, index), "requirement", requirement=requirement.text
+            behavioural_question(requirement, index), "requirement", requirement=requirement.text
         )
         for index, requirement in enumerate(requirements)
     ]
