@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 import streamlit as st
@@ -23,11 +24,18 @@ from rehearse.analysis.results_view import (
 from rehearse.errors import RehearseError, StoreError
 from rehearse.history.progress import count
 from rehearse.history.store import Attempt, Store, open_store
+from rehearse.preparation.coverage import link_answer, speaks_to_summary
+from rehearse.preparation.focus import focus_areas, read_focus
+from rehearse.preparation.interview import Interview
+from rehearse.preparation.plan import interview_requirements
 from rehearse.preparation.questions import find_question
 from rehearse.speech.transcribe import load_model, resolve_model_path
 
 SETTINGS_KEY = "analysis_options"
 CURRENT_ATTEMPT_KEY = "attempt_id"
+# The interview being prepared for (Prepare page): new answers belong to it.
+ACTIVE_INTERVIEW_KEY = "active_interview"
+BANK, OWN = "From the question bank", "My own question"
 # Streamlit forgets a widget's value when a page without it runs; writing the value back to
 # session_state on every run keeps the chosen question while the candidate visits Settings.
 PERSISTENT_WIDGETS = ("question_source", "theme", "bank_question", "own_question", "answer_source")
@@ -44,6 +52,50 @@ def analysis_options() -> AnalysisOptions:
     if SETTINGS_KEY not in st.session_state:
         st.session_state[SETTINGS_KEY] = AnalysisOptions()
     return st.session_state[SETTINGS_KEY]
+
+
+def rehearse_question(text: str) -> None:
+    """Open the Rehearse page with ``text`` as the question to answer."""
+    st.session_state["question_source"] = OWN
+    st.session_state["own_question"] = text
+    st.switch_page("app_pages/rehearse.py")
+
+
+def interview_of(store: Store, interview_id: int | None) -> Interview | None:
+    """The interview an attempt belongs to, if it still exists."""
+    if interview_id is None:
+        return None
+    try:
+        stored = store.get_interview(interview_id)
+    except StoreError:
+        return None
+    return Interview.from_dict(stored.data, interview_id=stored.id)
+
+
+def show_interview_links(store: Store, attempt: Attempt) -> None:
+    """First in the results: the focus areas from the earlier feedback, and what the answer speaks to."""
+    interview = interview_of(store, attempt.interview_id)
+    if interview is None or attempt.analysis is None:
+        return
+    lines = []
+    for area in focus_areas(interview.earlier_feedback):
+        reading = read_focus(area, attempt.analysis)
+        lines.append(f"{'✓' if reading.met else '✗'} Focus: {area.title} ({reading.detail})")
+    try:
+        requirements = interview_requirements(interview)
+    except RehearseError:
+        requirements = []
+    summary = speaks_to_summary(
+        link_answer(attempt.analysis["transcript"]["text"], requirements, interview.values)
+    )
+    lines.append(summary or f"This answer does not yet speak to a requirement of {interview.title}.")
+    # The requirement names and the quoted sentence are the candidate's own words: escaped.
+    st.html(
+        "<div style='background:#e7f5ff;border-radius:0.5rem;padding:0.6rem 0.9rem;margin:0.3rem 0'>"
+        + f"<strong>{html.escape(interview.title)}</strong><br>"
+        + "<br>".join(html.escape(line) for line in lines)
+        + "</div>"
+    )
 
 
 def open_store_or_stop() -> Store:
@@ -153,6 +205,7 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
     previous = store.previous_attempt(attempt.question, attempt.id)
     st.subheader("Your results")
     st.html(attempt_heading_html(attempt, previous_id=previous.id if previous is not None else None))
+    show_interview_links(store, attempt)
     numbers = headlines(
         analysis,
         target_seconds=question.target_seconds,

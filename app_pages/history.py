@@ -36,8 +36,11 @@ from rehearse.history.progress import (
     trend_frame,
 )
 from rehearse.history.store import Attempt, Store
+from rehearse.preparation.focus import focus_areas, focus_progress
+from rehearse.preparation.interview import Interview
 
 ALL_QUESTIONS = "All questions"
+ALL_INTERVIEWS = "Every interview"
 PROGRESS, ATTEMPTS, COMPARE, SESSIONS = "Progress", "Attempts", "Compare two attempts", "Practice sessions"
 CONFIRM_DELETE_KEY = "history_confirm_delete"
 NOTICE_KEY = "history_notice"
@@ -60,6 +63,32 @@ def sentences(lines: tuple[str, ...]) -> None:
 def label(attempt: Attempt) -> str:
     question = attempt.question if len(attempt.question) <= 70 else attempt.question[:69] + "…"
     return f"#{attempt.id} · {when(attempt.created_at)} · {question}"
+
+
+def choose_interview(store: Store, attempts: list[Attempt]) -> list[Attempt]:
+    """Only the attempts made for one interview being prepared, when one is chosen; its focus areas first."""
+    interviews = {
+        item.id: Interview.from_dict(item.data, interview_id=item.id) for item in store.list_interviews()
+    }
+    if not interviews:
+        return attempts
+    chosen = st.selectbox(
+        "Interview",
+        [ALL_INTERVIEWS, *interviews],
+        format_func=lambda key: key if key == ALL_INTERVIEWS else interviews[key].title,
+        key="history_interview",
+    )
+    if chosen == ALL_INTERVIEWS:
+        return attempts
+    mine = [attempt for attempt in attempts if attempt.interview_id == chosen]
+    analyses = [attempt.analysis for attempt in reversed(mine) if attempt.analysis]
+    lines = []
+    for area in focus_areas(interviews[chosen].earlier_feedback):
+        met, total = focus_progress(area, analyses)
+        lines.append(f"Focus: {area.title}: met in {met} of {total} analysed answers (“{area.feedback}”).")
+    if lines:
+        sentences(tuple(lines))
+    return mine
 
 
 def choose_filters(attempts: list[Attempt]) -> list[Attempt]:
@@ -287,7 +316,8 @@ if not everything:
 
 st.caption(f"{count(len(everything), 'attempt')}, stored on this computer in {store.home}.")
 show_unanalysed(store, everything)
-attempts = choose_filters(everything)
+attempts = choose_interview(store, everything)
+attempts = choose_filters(attempts) if attempts else []
 view = st.segmented_control(
     "View",
     [PROGRESS, ATTEMPTS, COMPARE, SESSIONS],

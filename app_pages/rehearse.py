@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,9 +11,13 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.common import (
+    ACTIVE_INTERVIEW_KEY,
+    BANK,
     CURRENT_ATTEMPT_KEY,
+    OWN,
     analyse_attempt,
     analysis_options,
+    interview_of,
     open_store_or_stop,
     show_attempt,
     show_unanalysed,
@@ -33,7 +38,6 @@ from rehearse.speech.audio import load_audio
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 SAMPLE_LABELS = {"strong_star": "A strong STAR answer", "vague_fillers": "A vague answer full of fillers"}
-BANK, OWN = "From the question bank", "My own question"
 RECORD, UPLOAD = "Record now", "Upload a recording"
 # Answers this browser session saved: answer_key -> attempt id.
 SAVED_ANSWERS_KEY = "saved_answers"
@@ -121,7 +125,9 @@ def save_and_analyse(
         )
         return None
     try:
-        attempt_id = store.save_recording(question.text, audio_bytes, suffix)
+        attempt_id = store.save_recording(
+            question.text, audio_bytes, suffix, interview_id=active_interview(store)
+        )
     except StoreError as error:
         return str(error)
     st.session_state.setdefault(SAVED_ANSWERS_KEY, {})[key] = attempt_id
@@ -135,6 +141,12 @@ def save_and_analyse(
     if sample:
         mark_sample(store, attempt_id)
     return None
+
+
+def active_interview(store: Store) -> int | None:
+    """The interview being prepared for on the Prepare page, if it still exists."""
+    interview = interview_of(store, st.session_state.get(ACTIVE_INTERVIEW_KEY))
+    return interview.id if interview is not None else None
 
 
 def readable(store: Store, attempt_id: int) -> bool:
@@ -181,6 +193,12 @@ def mark_sample(store: Store, attempt_id: int) -> None:
 store = open_store_or_stop()
 st.title("Rehearse an answer")
 st.caption("Everything stays on this computer: the recording, the transcript and the analysis.")
+if (preparing := interview_of(store, st.session_state.get(ACTIVE_INTERVIEW_KEY))) is not None:
+    # The company and role are the candidate's own text: escaped, never read as Markdown.
+    st.html(
+        "<p style='color:#6c757d;font-size:0.875rem'>Your answers count towards your preparation for "
+        f"{html.escape(preparing.title)} (chosen on Prepare).</p>"
+    )
 show_unanalysed(store, store.list_attempts())
 
 question_column, answer_column = st.columns(2, gap="large")

@@ -433,3 +433,113 @@ def test_rebuilt_history_is_announced_in_the_app(rehearse_home: Path):
     app = _app()
     assert any("Found 1 recording but no history" in warning.value for warning in app.warning)
     assert (rehearse_home / "audio" / "attempt-000001.ogg").read_bytes() == SAMPLE.read_bytes()
+
+
+# Prepare (issue 17): an interview set up from a pasted job description and values, two tailored
+# questions rehearsed with the sample answers, the coverage matrix, the prep sheet and the thank-you note.
+SUPPORT_JOB = """Customer Support Team Lead
+
+Responsibilities
+- Lead a team of support agents.
+- Handle refund requests and escalations.
+- Improve support processes with the finance team.
+- Reduce customer complaints.
+
+Requirements
+- Experience with help desk software.
+
+We offer a competitive salary. We are an equal opportunity employer.
+"""
+SUPPORT_VALUES = "Customer obsession: we start with the customer\nOwnership: we finish what we start"
+
+
+def _prepare_page(app: AppTest) -> AppTest:
+    app.switch_page("app_pages/prepare.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _rehearse_tailored(app: AppTest, questions: list[str], question_text: str, sample: Path) -> None:
+    """Press "Rehearse it" by a tailored question, then answer it with a sample recording."""
+    _button_by_key(app, f"tailored-{questions.index(question_text)}").click().run()
+    assert not app.exception, app.exception
+    assert [title.value for title in app.title] == ["Rehearse an answer"]
+    # AppTest runs its own current page again on the next run: follow the switch the button made.
+    app.switch_page("app_pages/rehearse.py")
+    assert app.text_area(key="own_question").value == question_text
+    app.radio(key="answer_source").set_value("Upload a recording").run()
+    app.file_uploader(key="upload").set_value((sample.name, sample.read_bytes(), "audio/ogg")).run()
+    _analyse(app)
+    assert not app.error
+
+
+def _button_by_key(app: AppTest, key: str):
+    [button] = [button for button in app.button if button.key == key]
+    return button
+
+
+def _coverage_table(app: AppTest):
+    return next(frame.value for frame in app.dataframe if "Requirement or value" in frame.value.columns)
+
+
+def test_prepare_an_interview_rehearse_tailored_questions_and_export(rehearse_home: Path):
+    from rehearse.preparation.interview import Interview
+    from rehearse.preparation.plan import prepare
+    from rehearse.preparation.prep_sheet import thank_you_note
+
+    app = _prepare_page(_app())
+    app.text_input(key="prep_company").set_value("Acme Support")
+    app.text_input(key="prep_role").set_value("Support team lead")
+    app.text_area(key="prep_interviewers").set_value("Dana Smith, Head of Support, ran the refund project")
+    app.text_area(key="prep_job_description").set_value(SUPPORT_JOB)
+    app.text_area(key="prep_values").set_value(SUPPORT_VALUES)
+    app.text_area(key="prep_feedback").set_value("Your answers lacked numbers.")
+    _button(app, "Save the interview").click().run()
+    assert not app.exception and not app.error, app.error
+
+    [stored] = open_store(rehearse_home).list_interviews()
+    interview = Interview.from_dict(stored.data, interview_id=stored.id)
+    assert interview.company == "Acme Support" and interview.interviewers[0].name == "Dana Smith"
+    texts = [requirement["text"] for requirement in interview.requirements]
+    assert any("refund requests" in text for text in texts)
+    assert not any("salary" in text for text in texts)
+    before = _coverage_table(app)
+    assert (before["Answers"] == "—").all()
+
+    questions = prepare(interview).questions
+    texts = [question.text for question in questions]
+    refund = next(q.text for q in questions if q.kind == "requirement" and "refund" in (q.requirement or ""))
+    value = next(q.text for q in questions if q.kind == "value" and q.value == "Customer obsession")
+    _rehearse_tailored(app, texts, refund, SAMPLE)
+    results = _page_html(app)
+    assert "This answer speaks to:" in results and "refund requests" in results
+    assert "Focus: Quantify your results" in results
+    _prepare_page(app)
+    _rehearse_tailored(app, texts, value, ROOT / "sample_audio" / "vague_fillers.ogg")
+
+    attempts = open_store(rehearse_home).list_attempts(interview_id=interview.id)
+    assert [attempt.question for attempt in attempts] == [value, refund]
+    _prepare_page(app)
+    after = _coverage_table(app)
+    refund_row = after[after["Requirement or value"].str.contains("refund requests")].iloc[0]
+    assert refund_row["Answers"] == f"#{attempts[1].id}"
+    assert "refund" in refund_row["Where it is said"].lower()
+    assert refund_row["Example with a result"] == "yes"
+    assert (after["Answers"] != "—").sum() > (before["Answers"] != "—").sum()
+
+    sheet = next(
+        code.value for code in app.code if code.value.startswith("# Support team lead at Acme Support")
+    )
+    assert "Dana Smith" in sheet and "(example with a result)" in sheet and "Quantify your results" in sheet
+    assert {"Download the prep sheet (Markdown)", "Download the prep sheet (PDF)"} <= {
+        element.proto.label for element in app.get("download_button")
+    }
+
+    _button(app, "Draft the note").click().run()
+    note = app.text_area(key=f"thanks_{interview.id}").value
+    assert note == thank_you_note(interview, topic=note_topic(note), value="Customer obsession")
+    assert note.startswith("Dear Dana,") and "Support team lead position at Acme Support" in note
+
+
+def note_topic(note: str) -> str:
+    return note.split("I particularly enjoyed discussing ")[1].split(", and it made me")[0]

@@ -250,3 +250,19 @@ def test_prep_sheet_and_thank_you_note():
     assert (pdf.startswith(b"%PDF") and b"Acme" in pdf) or len(pdf) > 1000
     note = thank_you_note(interview, topic="SQL", value="Ownership")
     assert note.startswith("Dear Dana,") and "Ops manager position at Acme" in note and "‘Ownership’" in note
+
+
+def test_interviewers_are_read_one_a_line_and_requirements_merge():
+    from rehearse.preparation.interview import interviewers_text, parse_interviewers
+    from rehearse.preparation.requirements import merge_requirements
+
+    people = parse_interviewers("Dana Smith, Head of Ops, ex-Royal Mail, likes data\nLee\n\n")
+    assert people == (
+        Interviewer("Dana Smith", "Head of Ops", "ex-Royal Mail, likes data"),
+        Interviewer("Lee"),
+    )
+    assert parse_interviewers(interviewers_text(people)) == people
+    listed = [Requirement("SQL", "a."), Requirement("Excel", "b."), Requirement("Python", "c.")]
+    merged = merge_requirements(listed, [2, 0])
+    assert merged == [Requirement("SQL and Python", "a. c."), Requirement("Excel", "b.")]
+    assert merge_requirements(listed, [1]) == listed

@@ -114,3 +114,22 @@ def parse_values(text: str) -> list[CompanyValue]:
         elif values and not values[-1].description:
             values[-1] = CompanyValue(values[-1].name, line)
     return values
+
+
+def parse_interviewers(text: str) -> tuple[Interviewer, ...]:
+    """One interviewer a line: "Dana Smith, Head of Operations, joined from Royal Mail last year"."""
+    people = []
+    for line in text.splitlines():
+        name, _, rest = line.strip().partition(",")
+        role, _, notes = rest.strip().partition(",")
+        if name.strip():
+            people.append(Interviewer(name.strip(), role.strip(), notes.strip()))
+    return tuple(people)
+
+
+def interviewers_text(interviewers: tuple[Interviewer, ...]) -> str:
+    """The inverse of :func:`parse_interviewers`, to show the list for editing."""
+    return "\n".join(
+        ", ".join(part for part in (person.name, person.role, person.notes) if part)
+        for person in interviewers
+    )

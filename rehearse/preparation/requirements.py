@@ -411,3 +411,16 @@ def _language_model():
 def parse(sentence: str):
     """spaCy's parse of one sentence, kept for the sentences seen most recently."""
     return _language_model()(sentence)
+
+
+def merge_requirements(requirements: list[Requirement], indices: list[int]) -> list[Requirement]:
+    """Join the requirements at ``indices`` into one, where the first of them stood."""
+    chosen = sorted(set(indices))
+    if len(chosen) < 2:
+        return list(requirements)
+    parts = [requirements[index] for index in chosen]
+    evidence = " ".join(dict.fromkeys(part.evidence for part in parts if part.evidence))
+    merged = Requirement(" and ".join(part.text for part in parts), evidence, parts[0].duty)
+    kept = [requirement for index, requirement in enumerate(requirements) if index not in chosen[1:]]
+    kept[chosen[0]] = merged
+    return kept
