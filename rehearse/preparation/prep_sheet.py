@@ -84,7 +84,7 @@ def prep_sheet_pdf(markdown: str) -> bytes:
         elif text.strip():
             pdf.set_font("Helvetica", "", 10)
             body = "- " + text[2:] if text.startswith("- ") else text.rstrip()
-            pdf.multi_cell(0, 5, body, markdown=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, body, markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
