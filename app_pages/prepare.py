@@ -112,6 +112,27 @@ def set_up(store: Store, interview: Interview | None) -> None:
         st.text_area("Feedback from the earlier round", key=FIELDS["earlier_feedback"])
         if st.button("Save the interview", type="primary", icon=":material/save:", disabled=store.read_only):
             save(store, interview, upload)
+        if interview is not None:
+            sure = st.checkbox(
+                "Yes, delete this interview and what I typed into it", key="prep_confirm_delete"
+            )
+            if st.button(
+                "Delete this interview", icon=":material/delete:", disabled=not sure or store.read_only
+            ):
+                delete(store, interview)
+
+
+def delete(store: Store, interview: Interview) -> None:
+    try:
+        store.delete_interview(interview.id)
+    except RehearseError as error:
+        st.error(str(error))
+        return
+    st.session_state.pop(ACTIVE_INTERVIEW_KEY, None)
+    st.session_state.pop("prep_loaded", None)
+    st.session_state.pop("prep_confirm_delete", None)
+    st.session_state[NOTICE_KEY] = "The interview was deleted; its answers stay in History."
+    st.rerun()
 
 
 def save(store: Store, interview: Interview | None, upload) -> None:

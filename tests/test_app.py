@@ -540,6 +540,13 @@ def test_prepare_an_interview_rehearse_tailored_questions_and_export(rehearse_ho
     assert note == thank_you_note(interview, topic=note_topic(note), value="Customer obsession")
     assert note.startswith("Dear Dana,") and "Support team lead position at Acme Support" in note
 
+    assert _button(app, "Delete this interview").disabled
+    app.checkbox(key="prep_confirm_delete").check().run()
+    _button(app, "Delete this interview").click().run()
+    assert not app.exception
+    assert open_store(rehearse_home).list_interviews() == []
+    assert [a.interview_id for a in open_store(rehearse_home).list_attempts()] == [None, None]
+
 
 def note_topic(note: str) -> str:
     return note.split("I particularly enjoyed discussing ")[1].split(", and it made me")[0]

@@ -150,3 +150,90 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
     transcript = attempt.analysis["transcript"]["text"].lower()
     assert all(word in transcript for word in SCRIPT_WORDS)
     assert attempt.analysis["duration_s"] > seconds * 0.8
+
+
+def test_prepare_an_interview_in_chromium_rehearse_two_questions_and_export(
+    app_url: str, rehearse_home: Path, tmp_path: Path
+):
+    """The Prepare flow: set up, rehearse two tailored questions with the samples, coverage, PDF, note."""
+    from test_app import SUPPORT_JOB, SUPPORT_VALUES
+
+    from rehearse.preparation.interview import Interview
+    from rehearse.preparation.plan import prepare
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page.set_default_timeout(STEP_S * 1000)
+            expect.set_options(timeout=STEP_S * 1000)
+            page.goto(app_url)
+            wait_for_app_idle(page)
+            page.get_by_role("link", name="Prepare").click()
+            expect(page.get_by_role("heading", name="Prepare for an interview")).to_be_visible()
+            wait_for_app_idle(page)
+            for label, text in (
+                ("Company", "Acme Support"),
+                ("Role", "Support team lead"),
+                ("Interviewers, one a line: name, role, notes", "Dana Smith, Head of Support"),
+                ("Job description (paste it, or upload it below)", SUPPORT_JOB),
+                ("The company's values or mission, one a line", SUPPORT_VALUES),
+                ("Feedback from the earlier round", "Your answers lacked numbers."),
+            ):
+                page.get_by_label(label, exact=True).fill(text)
+                page.get_by_role("heading", name="Prepare for an interview").click()  # submits the box
+                wait_for_app_idle(page)
+            click_until_the_app_runs(page, page.get_by_role("button", name="Save the interview"))
+            expect(page.get_by_text("Saved. The requirements and questions")).to_be_visible()
+            wait_for_app_idle(page)
+
+            [stored] = open_store(rehearse_home).list_interviews()
+            questions = prepare(Interview.from_dict(stored.data)).questions
+            refund = next(i for i, q in enumerate(questions) if "refund" in (q.requirement or ""))
+            value = next(i for i, q in enumerate(questions) if q.value == "Customer obsession")
+            for index, sample in ((refund, "strong_star.ogg"), (value, "vague_fillers.ogg")):
+                page.get_by_role("tab", name="Questions").click()
+                click_until_the_app_runs(page, page.get_by_role("button", name="Rehearse it").nth(index))
+                expect(page.get_by_role("heading", name="Rehearse an answer")).to_be_visible()
+                wait_for_app_idle(page)
+                page.get_by_text("Upload a recording").click()
+                wait_for_app_idle(page)
+                page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+                    ROOT / "sample_audio" / sample
+                )
+                wait_for_app_idle(page)
+                click_until_the_app_runs(page, page.get_by_role("button", name="Analyze my answer"))
+                expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
+                if sample == "strong_star.ogg":
+                    expect(page.get_by_text("This answer speaks to:")).to_be_visible()
+                    page.screenshot(path=str(ARTIFACTS / "browser-prepare-results.png"))
+                page.get_by_role("link", name="Prepare").click()
+                expect(page.get_by_role("heading", name="Prepare for an interview")).to_be_visible()
+                wait_for_app_idle(page)
+
+            page.get_by_role("tab", name="Coverage").click()
+            expect(page.get_by_text("have a rehearsed story")).to_be_visible()
+            assert "0 of" not in page.get_by_text("have a rehearsed story").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "browser-prepare-coverage.png"))
+
+            page.get_by_role("tab", name="Prep sheet").click()
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Download the prep sheet (PDF)").click()
+            pdf = tmp_path / "prep-sheet.pdf"
+            download.value.save_as(pdf)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / "prep-sheet")], check=True
+            )
+
+            page.get_by_role("tab", name="Thank-you note").click()
+            click_until_the_app_runs(page, page.get_by_role("button", name="Draft the note"))
+            note = page.get_by_label("Your thank-you note (nothing is sent: copy it into your email)")
+            expect(note).to_have_value(re.compile(r"^Dear Dana,"))
+        finally:
+            browser.close()
+
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert (ARTIFACTS / "prep-sheet-1.png").is_file()
+    attempts = open_store(rehearse_home).list_attempts(interview_id=stored.id)
+    assert len(attempts) == 2 and all(attempt.status == "analysed" for attempt in attempts)
