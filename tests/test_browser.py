@@ -192,19 +192,26 @@ def test_prepare_an_interview_in_chromium_rehearse_two_questions_and_export(
             questions = prepare(Interview.from_dict(stored.data)).questions
             refund = next(i for i, q in enumerate(questions) if "refund" in (q.requirement or ""))
             value = next(i for i, q in enumerate(questions) if q.value == "Customer obsession")
-            for index, sample in ((refund, "strong_star.ogg"), (value, "vague_fillers.ogg")):
-                page.get_by_role("tab", name="Questions").click()
+            for done, (index, sample) in enumerate(
+                ((refund, "strong_star.ogg"), (value, "vague_fillers.ogg"))
+            ):
+                page.get_by_role("tab", name="Questions", exact=True).click()
                 click_until_the_app_runs(page, page.get_by_role("button", name="Rehearse it").nth(index))
                 expect(page.get_by_role("heading", name="Rehearse an answer")).to_be_visible()
                 wait_for_app_idle(page)
-                page.get_by_text("Upload a recording").click()
+                expect(page.get_by_label("Type the question you want to rehearse")).to_have_value(
+                    questions[index].text
+                )
+                page.get_by_text("Upload a recording", exact=True).click()
                 wait_for_app_idle(page)
                 page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
                     ROOT / "sample_audio" / sample
                 )
                 wait_for_app_idle(page)
-                click_until_the_app_runs(page, page.get_by_role("button", name="Analyze my answer"))
-                expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
+                analyze = page.get_by_role("button", name="Analyze my answer")
+                expect(analyze).to_be_enabled()
+                click_until_the_app_runs(page, analyze)
+                expect(page.get_by_text(f"Attempt #{done + 1} ·")).to_be_visible(timeout=ANALYSIS_S * 1000)
                 if sample == "strong_star.ogg":
                     expect(page.get_by_text("This answer speaks to:")).to_be_visible()
                     page.screenshot(path=str(ARTIFACTS / "browser-prepare-results.png"))

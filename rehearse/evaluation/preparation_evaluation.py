@@ -1,7 +1,8 @@
 """How well requirements are found in job descriptions, and answers linked to them (eval/jobs/).
 
 ``python -m rehearse.evaluation.preparation_evaluation`` prints, per part (dev: looked at while
-building; heldout: measured only at the end) and per extraction method:
+building; heldout: measured at the end, before the coverage rules were revised on dev; fresh: written
+after that revision and measured once) and per extraction method:
 
 - recall: the share of labelled requirements that some extracted phrase matches;
 - noise: the share of extracted phrases that match no labelled requirement (boilerplate, fragments);
@@ -31,7 +32,7 @@ from rehearse.preparation.requirements import (
 )
 
 JOBS_DIR = Path(__file__).resolve().parents[2] / "eval" / "jobs"
-PARTS = ("dev", "heldout")
+PARTS = ("dev", "heldout", "fresh")
 
 
 @dataclass(frozen=True)

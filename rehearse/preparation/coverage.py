@@ -1,17 +1,20 @@
 """Which requirements and values an answer speaks to, with the sentence that does, and the matrix of them.
 
-An answer sentence speaks to a requirement when it holds at least half of the requirement's
-meaningful words (crude stems, so "managed the budget" meets "budget management"), or a word the
-candidate would say for it (:data:`RELATED_WORDS`: "spreadsheet" for Excel). A requirement of one
-meaningful word needs that word. The figures on eval/jobs/ are printed by
-``python -m rehearse.evaluation.preparation_evaluation``.
+An answer sentence (or two in a row) speaks to a requirement when it holds at least half of the
+requirement's meaningful words (crude stems, so "managed the budget" meets "budget management") or
+its head word, or a word the candidate would say for one (:data:`RELATED_WORDS`: "spreadsheet" for
+Excel). Words several of the job's requirements share ("campaigns" in paid social, search and email
+campaigns) do not tell them apart: at least one heard word must be the requirement's own. The figures
+on eval/jobs/ are printed by ``python -m rehearse.evaluation.preparation_evaluation``.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 
 from rehearse.preparation.interview import CompanyValue
 from rehearse.preparation.requirements import Requirement, content_stems, stem
@@ -53,8 +56,12 @@ def answer_sentences(text: str) -> list[str]:
     return [sentence.strip() for sentence in _SENTENCE.split(text.strip()) if sentence.strip()]
 
 
-def speaks_to(sentence_stems: set[str], target: str) -> bool:
-    """Whether a sentence (as its stems) speaks to a requirement or value named ``target``."""
+def speaks_to(sentence_stems: set[str], target: str, *, shared_stems: frozenset[str] = frozenset()) -> bool:
+    """Whether a sentence (as its stems) speaks to a requirement or value named ``target``.
+
+    ``shared_stems`` are words several of the job's requirements hold ("campaigns" in paid social,
+    search and email campaigns): hearing only those does not tell which requirement is meant.
+    """
     ordered = content_stems(target)
     target_stems = set(ordered)
     if not target_stems:
@@ -63,22 +70,45 @@ def speaks_to(sentence_stems: set[str], target: str) -> bool:
     def heard(word: str) -> bool:
         return word in sentence_stems or bool(RELATED_WORDS.get(word, set()) & sentence_stems)
 
+    heard_stems = {word for word in target_stems if heard(word)}
+    if not target_stems - shared_stems:
+        return heard_stems == target_stems  # every word is shared: only all of them tell it apart
+    if not heard_stems - shared_stems:
+        return False
     # The last word of a requirement is its head ("patient records"): saying it names the requirement.
-    return sum(map(heard, target_stems)) >= max(1, (len(target_stems) + 1) // 2) or heard(ordered[-1])
+    head = ordered[-1]
+    return len(heard_stems) >= max(1, (len(target_stems) + 1) // 2) or (
+        head in heard_stems and head not in shared_stems
+    )
 
 
 def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
     """Every requirement and value the answer speaks to, each with the first sentence that does."""
-    sentences = [(sentence, set(content_stems(sentence))) for sentence in answer_sentences(text)]
+    single = [(sentence, set(content_stems(sentence))) for sentence in answer_sentences(text)]
+    # A point made over two sentences ("...paid social and search. I tracked every campaign") counts
+    # too, quoted whole; one sentence that makes it is preferred.
+    pairs = [
+        (f"{first} {second}", first_stems | second_stems)
+        for (first, first_stems), (second, second_stems) in pairwise(single)
+    ]
+    sentences = single + pairs
     targets = [(requirement.text, "requirement") for requirement in requirements] + [
         (value.name, "value") for value in values
     ]
+    shared = _shared_stems([target for target, _ in targets])
     links = []
     for target, kind in targets:
-        sentence = next((sentence for sentence, stems in sentences if speaks_to(stems, target)), None)
+        sentence = next(
+            (sentence for sentence, stems in sentences if speaks_to(stems, target, shared_stems=shared)), None
+        )
         if sentence is not None:
             links.append(Link(target=target, kind=kind, sentence=sentence))
     return links
+
+
+def _shared_stems(targets: Sequence[str]) -> frozenset[str]:
+    counts = Counter(word for target in targets for word in set(content_stems(target)))
+    return frozenset(word for word, seen in counts.items() if seen > 1)
 
 
 @dataclass(frozen=True)
