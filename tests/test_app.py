@@ -550,3 +550,17 @@ def test_prepare_an_interview_rehearse_tailored_questions_and_export(rehearse_ho
 
 def note_topic(note: str) -> str:
     return note.split("I particularly enjoyed discussing ")[1].split(", and it made me")[0]
+
+
+def test_prepare_shows_hostile_text_as_text(rehearse_home: Path):
+    hostile = "<img src=x onerror=alert(1)> ![tracker](http://example.com/t.png) **bold**"
+    app = _prepare_page(_app())
+    app.text_input(key="prep_company").set_value(hostile)
+    app.text_area(key="prep_job_description").set_value(f"Responsibilities\n- Manage {hostile} budgets.\n")
+    app.text_area(key="prep_values").set_value(f"Ownership: {hostile}")
+    _button(app, "Save the interview").click().run()
+    assert not app.exception and not app.error
+    markdown = "\n".join(element.value for element in [*app.markdown, *app.caption, *app.success])
+    assert "<img" not in markdown and "example.com" not in markdown
+    assert "&lt;img src=x" in _page_html(app)
+    assert "<img src=x" not in _page_html(app)
