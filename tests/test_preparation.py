@@ -176,7 +176,7 @@ def test_an_answer_is_linked_with_the_sentence_that_does_it():
     values = [CompanyValue("Customer obsession")]
     answer = (
         "I kept the finance director and three other stakeholders informed every week. "
-        "I wrote the SQL queries myself. Our customers noticed: complaints fell by half."
+        "um I wrote the SQL queries myself. Uh, our customers noticed: complaints fell by half."
     )
     links = link_answer(answer, requirements, values)
     assert [(link.target, link.kind) for link in links] == [
@@ -187,7 +187,7 @@ def test_an_answer_is_linked_with_the_sentence_that_does_it():
     assert links[1].sentence == "I wrote the SQL queries myself."
     summary = speaks_to_summary(links)
     assert summary.startswith("This answer speaks to: stakeholder management, SQL.")
-    assert "‘Customer obsession’ in: “Our customers noticed" in summary
+    assert "‘Customer obsession’ in: “our customers noticed" in summary
 
 
 class _Attempt:

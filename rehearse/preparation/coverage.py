@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 
+from rehearse.analysis.fillers import is_vocal_filler
 from rehearse.preparation.interview import CompanyValue
 from rehearse.preparation.requirements import Requirement, content_stems, stem
 
@@ -53,7 +54,9 @@ class Link:
 
 
 def answer_sentences(text: str) -> list[str]:
-    return [sentence.strip() for sentence in _SENTENCE.split(text.strip()) if sentence.strip()]
+    """The sentences of a transcript, without the "um" and "uh" the recogniser wrote, to be quoted."""
+    spoken = " ".join(word for word in text.split() if not is_vocal_filler(word))
+    return [sentence.strip() for sentence in _SENTENCE.split(spoken) if sentence.strip()]
 
 
 def speaks_to(sentence_stems: set[str], target: str, *, shared_stems: frozenset[str] = frozenset()) -> bool:
