@@ -526,6 +526,9 @@ def test_prepare_an_interview_rehearse_tailored_questions_and_export(rehearse_ho
     assert "refund" in refund_row["Where it is said"].lower()
     assert refund_row["Example with a result"] == "yes"
     assert (after["Answers"] != "—").sum() > (before["Answers"] != "—").sum()
+    value_row = after[after["Requirement or value"] == "Customer obsession"].iloc[0]
+    assert value_row["Kind"] == "value" and value_row["Answers"] != "—"
+    assert after[after["Requirement or value"] == "Ownership"].iloc[0]["Where it is said"] == "no story yet"
 
     sheet = next(
         code.value for code in app.code if code.value.startswith("# Support team lead at Acme Support")

@@ -266,3 +266,16 @@ def test_interviewers_are_read_one_a_line_and_requirements_merge():
     merged = merge_requirements(listed, [2, 0])
     assert merged == [Requirement("SQL and Python", "a. c."), Requirement("Excel", "b.")]
     assert merge_requirements(listed, [1]) == listed
+
+
+def test_words_several_requirements_share_do_not_link_alone_but_values_are_apart():
+    requirements = [
+        Requirement("paid social campaigns", ""),
+        Requirement("email campaigns", ""),
+        Requirement("reduce customer complaints", ""),
+    ]
+    values = [CompanyValue("Customer obsession")]
+    links = link_answer("I ran every campaign myself. Our customers were happier.", requirements, values)
+    assert [link.target for link in links] == ["Customer obsession"]
+    links = link_answer("I wrote the email campaigns. We had fewer complaints.", requirements, values)
+    assert [link.target for link in links] == ["email campaigns", "reduce customer complaints"]

@@ -98,11 +98,20 @@ def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence
     targets = [(requirement.text, "requirement") for requirement in requirements] + [
         (value.name, "value") for value in values
     ]
-    shared = _shared_stems([target for target, _ in targets])
+    # Requirements are told apart from one another, and values from one another.
+    shared = {
+        "requirement": _shared_stems([requirement.text for requirement in requirements]),
+        "value": _shared_stems([value.name for value in values]),
+    }
     links = []
     for target, kind in targets:
         sentence = next(
-            (sentence for sentence, stems in sentences if speaks_to(stems, target, shared_stems=shared)), None
+            (
+                sentence
+                for sentence, stems in sentences
+                if speaks_to(stems, target, shared_stems=shared[kind])
+            ),
+            None,
         )
         if sentence is not None:
             links.append(Link(target=target, kind=kind, sentence=sentence))
