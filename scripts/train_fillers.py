@@ -63,7 +63,12 @@ def training_data(records: list[dict], families: tuple[str, ...]) -> tuple[np.nd
 
 def fit(features: np.ndarray, labels: np.ndarray, seed: int) -> GradientBoostingClassifier:
     model = GradientBoostingClassifier(
-        n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=seed
+        n_estimators=150,
+        max_depth=3,
+        learning_rate=0.1,
+        subsample=0.8,
+        min_samples_leaf=10,
+        random_state=seed,
     )
     return model.fit(features, labels)
 

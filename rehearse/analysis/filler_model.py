@@ -54,7 +54,8 @@ FEATURE_NAMES = (
     "gap_before_s", "gap_after_s", "break_before", "break_after", "first_word", "last_word",
     "next_is_determiner", "next_repeats_earlier", "previous_probability", "next_probability",
     "voiced_share", "periodicity", "pitch_change", "spectral_change", "steady_share", "level_below_peak_db",
-    "level_spread_db", "cepstrum_1", "cepstrum_2", "cepstrum_3", "cepstrum_4", "cepstrum_spread",
+    "level_spread_db", "pitch_change_vs_answer", "spectral_change_vs_answer", "cepstrum_1_vs_answer",
+    "cepstrum_2_vs_answer", "cepstrum_3_vs_answer", "cepstrum_4_vs_answer", "cepstrum_spread",
     "seconds_per_letter",
     *(f"text={text}" for text in SUBSTITUTES),
 )  # fmt: skip
@@ -175,6 +176,7 @@ def candidate_features(
     seconds_per_letter = _seconds_per_letter(words)
     steady = steady_frames(measures, HesitationOptions())
     voiced = _voiced(measures)
+    answer = _answer_voice(measures, voiced)
     rows = []
     for candidate in candidates:
         word = words[candidate.word] if candidate.word is not None else None
@@ -202,7 +204,7 @@ def candidate_features(
             "previous_probability": before.probability if before else 1.0,
             "next_probability": after.probability if after else 1.0,
             "seconds_per_letter": seconds_per_letter,
-            **_audio_features(measures, voiced, steady, candidate.start, candidate.end),
+            **_audio_features(measures, voiced, steady, answer, candidate.start, candidate.end),
         }
         if text in SUBSTITUTES:
             row[f"text={text}"] = 1.0
@@ -264,8 +266,28 @@ def filler_spans(transcript: Transcript) -> list[tuple[float, float]]:
     return [(word.start, word.end) for word in transcript.words if is_vocal_filler(word.text)]
 
 
+def _answer_voice(measures: FrameMeasures, voiced: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """The answer's typical pitch movement, spectral change and cepstrum over its voiced frames.
+
+    Candidates are described relative to these: voices differ far more from each other (a diphone
+    voice, a formant synthesiser, a person) than a hesitation differs from a word in one voice.
+    """
+    if not voiced.any():
+        return 1.0, 1.0, np.zeros(4)
+    return (
+        max(1e-3, float(np.median(measures.pitch_change[voiced]))),
+        max(1e-3, float(np.median(measures.spectral_change[voiced]))),
+        np.mean(measures.cepstrum[voiced][:, :4], axis=0),
+    )
+
+
 def _audio_features(
-    measures: FrameMeasures, voiced: np.ndarray, steady: np.ndarray, start: float, end: float
+    measures: FrameMeasures,
+    voiced: np.ndarray,
+    steady: np.ndarray,
+    answer: tuple[float, float, np.ndarray],
+    start: float,
+    end: float,
 ) -> dict[str, float]:
     first, last = int(start / _FRAME_S), max(int(start / _FRAME_S) + 1, int(np.ceil(end / _FRAME_S)))
     span = slice(first, min(last, len(measures.level_db)))
@@ -276,15 +298,21 @@ def _audio_features(
     # Steadiness is measured on the voiced frames only: silence and noise would blur it.
     inside = voiced_here if voiced_here.any() else np.ones_like(voiced_here)
     cepstrum = measures.cepstrum[span][inside]
+    pitch_change = float(np.median(measures.pitch_change[span][inside]))
+    spectral_change = float(np.median(measures.spectral_change[span][inside]))
+    typical_pitch_change, typical_spectral_change, typical_cepstrum = answer
+    colour = np.mean(cepstrum[:, :4], axis=0) - typical_cepstrum
     return {
         "voiced_share": float(voiced_here.mean()),
         "periodicity": float(np.mean(measures.periodicity[span])),
-        "pitch_change": float(np.median(measures.pitch_change[span][inside])),
-        "spectral_change": float(np.median(measures.spectral_change[span][inside])),
+        "pitch_change": pitch_change,
+        "spectral_change": spectral_change,
+        "pitch_change_vs_answer": pitch_change / typical_pitch_change,
+        "spectral_change_vs_answer": spectral_change / typical_spectral_change,
         "steady_share": float(steady[span].mean()),
         "level_below_peak_db": float(measures.peak_db - np.mean(level)),
         "level_spread_db": float(np.std(level)),
-        **{f"cepstrum_{i + 1}": float(value) for i, value in enumerate(np.mean(cepstrum[:, :4], axis=0))},
+        **{f"cepstrum_{i + 1}_vs_answer": float(value) for i, value in enumerate(colour)},
         "cepstrum_spread": float(np.mean(np.std(cepstrum, axis=0))),
     }
 
@@ -326,7 +354,8 @@ def _overlap_probability(words: tuple[Word, ...], candidate: Candidate) -> float
 
 def _seconds_per_letter(words: tuple[Word, ...]) -> float:
     rates = [(word.end - word.start) / _letters(word.text) for word in words if _letters(word.text) >= 2]
-    return float(np.median(rates)) if rates else 0.08
+    # Whisper sometimes stamps a word with no duration at all; a floor keeps ratios finite.
+    return max(0.01, float(np.median(rates))) if rates else 0.08
 
 
 def _letters(text: str) -> int:
