@@ -158,13 +158,18 @@ def evaluate(
     records: list[dict], families: Sequence[str], model: FillerModel | None
 ) -> dict[str, dict[str, dict[str, float]]]:
     """The regime table for today's detector and, when given, the learned one, on ``families``."""
+    return {name: regime_table(results) for name, results in clip_results(records, families, model).items()}
+
+
+def clip_results(
+    records: list[dict], families: Sequence[str], model: FillerModel | None
+) -> dict[str, list[ClipResult]]:
+    """Each clip of ``families`` scored for today's detector and, when given, the learned one."""
     chosen = [record for record in records if record["family"] in families]
-    tables = {"today": regime_table([score_clip(record, baseline_spans(record)) for record in chosen])}
+    results = {"today": [score_clip(record, baseline_spans(record)) for record in chosen]}
     if model is not None:
-        tables["learned"] = regime_table(
-            [score_clip(record, learned_spans(record, model)) for record in chosen]
-        )
-    return tables
+        results["learned"] = [score_clip(record, learned_spans(record, model)) for record in chosen]
+    return results
 
 
 def format_tables(tables: dict[str, dict[str, dict[str, float]]]) -> str:
