@@ -16,7 +16,9 @@ from rehearse.evaluation.bench import (
 from rehearse.speech.audio import load_audio
 
 
-def _result(duration_s: float, *, later_s: float, baseline_s: float, delivery_s: float) -> dict[str, object]:
+def _result(
+    duration_s: float, *, later_s: float, baseline_s: float, delivery_s: float, detector_s: float = 0.1
+) -> dict[str, object]:
     return {
         "duration_s": duration_s,
         "imports_s": 1.0,
@@ -28,6 +30,7 @@ def _result(duration_s: float, *, later_s: float, baseline_s: float, delivery_s:
             "decode": 0.1,
             "transcribe": later_s - 0.2 - delivery_s,
             "delivery": delivery_s,
+            "hesitation": detector_s,
             "tips": 0.1,
         },
         "peak_rss_mb": 600.0,
@@ -88,7 +91,7 @@ def test_answer_table_shows_every_stage_and_the_ratios():
 def test_targets_table_marks_met_and_missed_targets():
     results = [
         _result(30.0, later_s=3.0, baseline_s=3.0, delivery_s=0.1),
-        _result(120.0, later_s=20.0, baseline_s=10.0, delivery_s=0.4),
+        _result(120.0, later_s=20.0, baseline_s=10.0, delivery_s=0.4, detector_s=0.8),
     ]
 
     warmed = _result(30.0, later_s=3.0, baseline_s=3.0, delivery_s=0.1)
@@ -97,6 +100,7 @@ def test_targets_table_marks_met_and_missed_targets():
     assert "MISSED" in next(line for line in lines if "end to end, 120 s" in line)
     assert "MISSED" in next(line for line in lines if "project / faster-whisper" in line)
     assert "met" in next(line for line in lines if "delivery" in line)
+    assert "MISSED" in next(line for line in lines if "filler detector" in line)  # 0.4 s per minute
     assert "met" in next(line for line in lines if "first minus later" in line)
     assert "met" in next(line for line in lines if "after warm_up()" in line)
     assert "health check after 2.50 s" in lines[-1]

@@ -134,3 +134,40 @@ def test_prepare_refuses_a_bad_job_description_with_one_line(case, tmp_path, cap
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rehearse: ")
     assert path.name in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot be read: reinstall rehearse"),
+        ("{not json", "cannot be read: reinstall rehearse"),
+        ('{"feature_names": ["duration_s"]}', "cannot be read: reinstall rehearse"),
+        (
+            '{"feature_names": ["x"], "feature": [[0]], "threshold": [[0]], "left": [[-1]], "right": [[-1]],'
+            ' "value": [[0]], "base": 0, "threshold_probability": 0.5}',
+            "does not fit this version of rehearse",
+        ),
+    ],
+)
+def test_a_missing_or_damaged_filler_model_is_a_model_error(tmp_path, content, message):
+    from rehearse.analysis.filler_model import load_filler_model
+
+    path = tmp_path / "filler_model.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ModelError, match=message):
+        load_filler_model(path)
+
+
+def test_a_filler_model_with_trees_pointing_outside_itself_is_refused(tmp_path):
+    import json
+
+    from rehearse.analysis.filler_model import FEATURE_NAMES, load_filler_model
+
+    data = {"feature_names": list(FEATURE_NAMES), "feature": [[len(FEATURE_NAMES) + 3, -2, -2]],
+            "threshold": [[0.5, -2, -2]], "left": [[1, -1, -1]], "right": [[2, -1, -1]],
+            "value": [[0, -1, 1]], "base": 0, "threshold_probability": 0.5}  # fmt: skip
+    path = tmp_path / "filler_model.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="damaged"):
+        load_filler_model(path)

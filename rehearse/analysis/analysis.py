@@ -12,6 +12,7 @@ from rehearse.analysis.conciseness import ConcisenessOptions, ConcisenessResult,
 from rehearse.analysis.delivery import DeliveryOptions, DeliveryResult, analyze_delivery
 from rehearse.analysis.delivery import warm_up as warm_up_delivery
 from rehearse.analysis.example import ExampleOptions, ExampleResult, analyze_example, load_language_model
+from rehearse.analysis.filler_model import detect_fillers
 from rehearse.analysis.fillers import FillerOptions, FillerResult, analyze_fillers
 from rehearse.analysis.hesitation import HesitationOptions, add_hesitations
 from rehearse.analysis.pacing import PacingOptions, PacingResult, analyze_pacing
@@ -31,6 +32,8 @@ class AnalysisOptions:
     """Every setting of an analysis, kept with its result so the result can be reproduced.
 
     ``min_seconds`` / ``max_seconds`` bound the accepted recording length, in seconds.
+    ``learned_fillers``: find vocal fillers with the learned detector (``filler_model.py``) instead
+    of the hand-tuned acoustic one (``hesitation.py``).
     """
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
@@ -42,6 +45,7 @@ class AnalysisOptions:
     example: ExampleOptions | None = None
     min_seconds: float = DEFAULT_MIN_SECONDS
     max_seconds: float = DEFAULT_MAX_SECONDS
+    learned_fillers: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,10 @@ def analyze_audio(
         )
     options = replace(options, transcribe=transcribe_options)
     with _timed(timings, "hesitation"):
-        transcript = add_hesitations(audio, transcript, options=options.hesitation)
+        if options.learned_fillers:
+            transcript = detect_fillers(audio, transcript)
+        else:
+            transcript = add_hesitations(audio, transcript, options=options.hesitation)
     with _timed(timings, "delivery"):
         delivery = analyze_delivery(audio, transcript, options=options.delivery)
     if progress:

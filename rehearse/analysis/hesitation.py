@@ -76,11 +76,26 @@ class HesitationOptions:
         return asdict(self)
 
 
-def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
-    """Per 10 ms frame: whether it is loud, voiced, and steady in pitch and spectrum."""
+@dataclass(frozen=True)
+class FrameMeasures:
+    """Per 10 ms frame of a recording: level (dB), periodicity (0-1), smoothed pitch movement
+    (semitones per frame), smoothed spectral change (cepstral distance), the cepstrum (MFCC 1-12) and
+    the answer's loud level (dB, 90th percentile of the frames above -60 dB; None when all is quiet)."""
+
+    level_db: np.ndarray
+    periodicity: np.ndarray
+    pitch_change: np.ndarray
+    spectral_change: np.ndarray
+    cepstrum: np.ndarray
+    peak_db: float | None
+
+
+def frame_measures(audio: Audio) -> FrameMeasures:
+    """Measure every 10 ms frame of ``audio`` (see :class:`FrameMeasures`)."""
     samples = audio.samples
     if len(samples) < _WINDOW:
-        return np.zeros(0, dtype=bool)
+        empty = np.zeros(0, dtype=np.float32)
+        return FrameMeasures(empty, empty, empty, empty, np.zeros((0, 12), dtype=np.float32), None)
     frames = sliding_window_view(np.pad(samples, (_WINDOW // 2, _WINDOW // 2)), _WINDOW)[::_HOP]
     count = len(frames)
     level_db = np.empty(count, dtype=np.float32)
@@ -113,29 +128,37 @@ def _steady_frames(audio: Audio, options: HesitationOptions) -> np.ndarray:
         cepstrum[chunk] = dct(mel_db, type=2, norm="ortho", axis=1)[:, 1:13]
 
     loud = level_db[level_db > -60]
-    if loud.size == 0:
-        return np.zeros(count, dtype=bool)
-    peak_db = float(np.percentile(loud, 90))
+    peak_db = float(np.percentile(loud, 90)) if loud.size else None
     # A simple pitch tracker jumps between octaves; a jump of a whole octave is not real movement, so
     # the change is measured modulo 12 semitones, after a median has removed slips of a few frames.
     semitones = median_filter(12 * np.log2(audio.sample_rate / lags / 100.0), size=9)
     step = np.diff(semitones, prepend=semitones[0])
     pitch_change = _smooth(np.abs((step + 6) % 12 - 6), 5)
     spectral_change = _smooth(np.r_[0.0, np.linalg.norm(np.diff(cepstrum, axis=0), axis=1)], 5)
+    return FrameMeasures(level_db, periodicity, pitch_change, spectral_change, cepstrum, peak_db)
+
+
+def steady_frames(measures: FrameMeasures, options: HesitationOptions) -> np.ndarray:
+    """Per 10 ms frame: whether it is loud, voiced, and steady in pitch and spectrum."""
+    if measures.peak_db is None:
+        return np.zeros(len(measures.level_db), dtype=bool)
     return (
-        (level_db > peak_db - options.level_below_peak_db)
-        & (periodicity > options.min_periodicity)
-        & (spectral_change < options.max_spectral_change)
-        & (pitch_change < options.max_pitch_change_semitones)
+        (measures.level_db > measures.peak_db - options.level_below_peak_db)
+        & (measures.periodicity > options.min_periodicity)
+        & (measures.spectral_change < options.max_spectral_change)
+        & (measures.pitch_change < options.max_pitch_change_semitones)
     )
 
 
-def steady_voiced_stretches(audio: Audio, *, options: HesitationOptions) -> list[tuple[float, float]]:
+def steady_voiced_stretches(
+    audio: Audio, *, options: HesitationOptions, measures: FrameMeasures | None = None
+) -> list[tuple[float, float]]:
     """Stretches (start, end in seconds) of loud, voiced sound with steady pitch and spectrum.
 
     Each stretch runs from its first steady frame to its last, so unsteady onsets are left out.
+    ``measures`` are the recording's frame measures, when the caller already has them.
     """
-    steady = _steady_frames(audio, options)
+    steady = steady_frames(measures or frame_measures(audio), options)
     window = max(1, round(options.window_s * SAMPLE_RATE / _HOP))
     mostly_steady = (
         uniform_filter1d(steady.astype(np.float32), window, mode="constant") >= options.min_steady_share
