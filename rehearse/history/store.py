@@ -212,10 +212,15 @@ class Store:
         return [Session(*row) for row in rows]
 
     def previous_attempt(self, question: str, before_id: int) -> Attempt | None:
-        """The latest analysed attempt at the same question made before ``before_id``, if any."""
+        """The latest analysed attempt of the candidate's at the same question made before ``before_id``.
+
+        The app's sample answers (``"sample": true`` in their analysis) are not the candidate's: a change
+        measured against one would be no progress of theirs.
+        """
         with self._connection() as connection:
             row = connection.execute(
                 _SELECT + " WHERE attempts.question = ? AND attempts.id < ? AND attempts.status = 'analysed'"
+                " AND json_extract(analyses.analysis_json, '$.sample') IS NOT 1"
                 " ORDER BY attempts.id DESC LIMIT 1",
                 (question.strip(), before_id),
             ).fetchone()
