@@ -798,6 +798,8 @@ def history_dict(attempts: list[Attempt]) -> dict[str, object]:
     }
 
 
+# A legend label longer than this ends in "…": at 390 px a longer one was cut off by the chart's edge.
+LEGEND_LABEL_PX = 280
 # The trend charts: one per metric, attempts oldest first along the x axis.
 TRENDS = {
     "fillers": ("Fillers per minute", "fillers_per_minute", None),
@@ -848,7 +850,9 @@ def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
     x = alt.X("number:O", title=x_title, axis=alt.Axis(labelAngle=0))
     color = (
         alt.Color(
-            "question:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)
+            "question:N",
+            title=None,
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LEGEND_LABEL_PX),
         )
         if several
         else alt.value("#1c7ed6")
