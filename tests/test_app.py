@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from test_progress import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, at, seed
 
 from rehearse.analysis.results_view import transcript_html
+from rehearse.analysis.text import clock
 from rehearse.history.store import open_store
 from rehearse.speech.audio import load_audio
 from rehearse.speech.record import write_wav
@@ -168,11 +169,24 @@ def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, 
 
 def test_sample_answer_runs_with_its_own_question_is_marked_and_kept_out_of_progress(rehearse_home: Path):
     app = _app()
+    _ask_own_question(app, "Why should we hire you?")
     assert app.selectbox(key="sample").value.path.name == "strong_star.ogg"
     _button(app, "Try a sample answer").click().run(timeout=ANALYSIS_TIMEOUT_S)
     assert not app.exception and not app.error
     assert len(app.metric) == 4
     assert "the app's sample answer, not yours" in _page_html(app)
+    # Step 1 shows the question the results answer, not the one chosen before.
+    assert app.radio(key="question_source").value == "From the question bank"
+    assert app.selectbox(key="bank_question").value == SAMPLE_QUESTION
+
+    # The results: one short filler caveat with its explanation behind a link, and the voice section.
+    fillers_note = app.caption[[m.label for m in app.metric].index("Fillers per minute")].value
+    assert len(fillers_note.split()) < 30
+    assert [e.label for e in app.expander if "How exact" in e.label] == ["How exact is the filler count?"]
+    markdown = "\n".join(element.value for element in app.markdown)
+    assert "#### Your voice" in markdown and "Rise and fall:" in markdown and "Loudness:" in markdown
+    assert len(app.get("vega_lite_chart")) == 3  # pitch, loudness, pace
+
     [attempt] = open_store(rehearse_home).list_attempts()
     assert attempt.question == SAMPLE_QUESTION
     assert attempt.analysis["sample"] is True
@@ -507,3 +521,17 @@ def test_a_damaged_settings_file_gives_the_defaults_with_a_notice(rehearse_home:
     assert any("could not be used" in warning.value for warning in app.warning)
     app.switch_page("app_pages/settings.py").run()
     assert not app.exception and _number(app, MARGIN).value == 25.0
+
+
+def test_a_tip_plays_the_answer_from_its_moment(rehearse_home: Path):
+    attempt = seed(open_store(rehearse_home), WHY, WHY_ANSWERS[0] * 3)
+    [tip] = [tip for tip in attempt.analysis["tips"] if tip["message"].startswith("Cut the fillers")]
+    app = _history()
+    _history_view(app, "Attempts")
+    [player] = app.get("audio")
+    assert player.proto.start_time == 0 and not player.proto.autoplay
+    moment = clock(tip["start"])
+    assert f"(at {moment})" in _page_html(app)
+    _button(app, f"Play from {moment}").click().run()
+    [player] = app.get("audio")
+    assert player.proto.start_time == int(tip["start"]) and player.proto.autoplay
