@@ -170,7 +170,9 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
         return
     analysis = attempt.analysis
     question = find_question(attempt.question)
-    previous = store.previous_attempt(attempt.question, attempt.id)
+    # The app's sample is not the candidate's answer: changes against their own attempt would mislead.
+    sample = analysis.get("sample") is True
+    previous = None if sample else store.previous_attempt(attempt.question, attempt.id)
     st.subheader("Your results")
     st.html(attempt_heading_html(attempt, previous_id=previous.id if previous is not None else None))
     numbers = headlines(

@@ -26,6 +26,7 @@ from rehearse.history.progress import (
     filter_attempts,
     format_value,
     group_by_question,
+    is_sample,
     local_date,
     not_counted,
     points,
@@ -147,7 +148,10 @@ def show_attempts(store: Store, attempts: list[Attempt], everything: list[Attemp
             heading(question, note=f"{count(len(asked), 'attempt')}, newest first")
             cards(attempts_table(asked), title_columns=ATTEMPT_TITLE)
             if left_out := not_counted(asked):
-                st.caption(f"{left_out} Open it below to see why, then try again or delete it.")
+                failed = any(attempt.analysis is None for attempt in asked)
+                st.caption(
+                    f"{left_out}{' Open it below to see why, then try again or delete it.' if failed else ''}"
+                )
     st.caption(f"★ {BEST_RULE}")
     st.divider()
     # The selection is an id, read afresh on every run: a retry's result shows as soon as it is saved.
@@ -213,9 +217,12 @@ def show_comparison(store: Store, attempts: list[Attempt]) -> None:
     if len(analysed) < 2:
         st.info("Comparing needs two analysed attempts: rehearse the question once more.")
         return
-    # By default: the newest attempt against the one before it at the same question.
-    newest = analysed[0]
-    before = next((a for a in analysed[1:] if a.question == newest.question), analysed[1])
+    # By default: the candidate's newest attempt against the one before it at the same question
+    # (the app's sample answers only when there are not two of their own).
+    own = [attempt for attempt in analysed if not is_sample(attempt)]
+    pool = own if len(own) >= 2 else analysed
+    newest = pool[0]
+    before = next((a for a in pool[1:] if a.question == newest.question), pool[1])
     left, right = st.columns(2)
     with left:
         first = st.selectbox(
@@ -281,7 +288,10 @@ def show_sessions(store: Store, attempts: list[Attempt]) -> None:
     session = st.selectbox(
         "Session",
         sessions,
-        format_func=lambda s: f"{session_period(s)} · {count(s.attempt_count, 'attempt')}",
+        # The answers of the candidate's that count, as the cards above say (no samples, no failures).
+        format_func=lambda s: (
+            f"{session_period(s)} · {count(len(points(a for a in attempts if a.session_id == s.id)), 'attempt')}"
+        ),
         key="session",
     )
     if session is None:

@@ -278,7 +278,10 @@ def voice_chart(analysis: dict, measure: str) -> alt.LayerChart:
         .mark_rule(color="#868e96", strokeDash=[4, 4])
         .encode(y="level:Q")
     )
-    return alt.layer(typical, line).properties(height=110, title=title)
+    # fit-x: the height is the plot's own; under Streamlit's default "fit" the title and the axis took
+    # almost all of it and the line was drawn flat (seen in the 390 px and 1280 px screenshots).
+    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return alt.layer(typical, line).properties(height=90, title=title, autosize=autosize)
 
 
 def star_rows(analysis: dict) -> list[StarRow]:
