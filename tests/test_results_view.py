@@ -6,6 +6,7 @@ from transcripts import transcript_from_text
 
 from rehearse.analysis.analysis import analyze_transcript
 from rehearse.analysis.delivery import analyze_delivery
+from rehearse.analysis.report import format_report
 from rehearse.analysis.results_view import (
     AUDIO_MIME_TYPES,
     VOICE_CHARTS,
@@ -384,3 +385,11 @@ def store_attempt(rehearse_home):
         return store.get_attempt(attempt_id)
 
     return save
+
+
+def test_the_terminal_report_has_the_same_voice_words():
+    audio, transcript = _voice(30.0, _words(30.0), gain_db=lambda time: -15.0 * time / 30.0)
+    analysis = analyze_transcript(transcript, question=QUESTION, delivery=analyze_delivery(audio, transcript))
+    voice = format_report(analysis).split("\nVoice\n", 1)[1].split("\n\n", 1)[0]
+    assert voice.splitlines()[0] == "  2 things to work on in your voice."
+    assert "Loudness: fading." in voice and "semitone" not in voice
