@@ -115,7 +115,9 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
             wait_for_app_idle(page)
             click_until_the_app_runs(page, analyze)
             expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
-            expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+            # Pitch and loudness in the voice section, then pace over time.
+            expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+            expect(page.get_by_test_id("stVegaLiteChart").last).to_be_visible()
             # Streamlit scrolls inside its own container, so a tall window is what shows the whole page.
             page.set_viewport_size({"width": 1400, "height": 2400})
             page.wait_for_timeout(1000)
