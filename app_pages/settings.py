@@ -118,7 +118,10 @@ st.caption(
 )
 
 st.markdown("#### Delete your data")
-st.caption("Removes every recording, transcript and analysis from this computer. This cannot be undone.")
+st.caption(
+    "Removes every recording, transcript and analysis, and your saved settings, from this computer."
+    " This cannot be undone."
+)
 if DELETED_KEY in st.session_state:
     st.success(f"Deleted {st.session_state.pop(DELETED_KEY)} attempts and their recordings.")
 if st.button("Delete all my recordings…", icon=":material/delete_forever:"):
@@ -135,6 +138,7 @@ if st.session_state.get(CONFIRM_DELETE_KEY):
         else:
             st.session_state.pop(CONFIRM_DELETE_KEY)
             st.session_state.pop(CURRENT_ATTEMPT_KEY, None)
+            st.session_state[SETTINGS_KEY] = AnalysisOptions()  # the saved settings went too
             st.rerun()
     if cancel_column.button("Cancel"):
         st.session_state.pop(CONFIRM_DELETE_KEY)

@@ -11,6 +11,7 @@ import pytest
 from rehearse.analysis.analysis import AnalysisOptions
 from rehearse.errors import StoreError
 from rehearse.history.settings import load_settings, save_settings, settings_path
+from rehearse.history.store import open_store
 
 
 def _changed() -> AnalysisOptions:
@@ -61,3 +62,11 @@ def test_a_settings_file_that_cannot_be_written_says_why(tmp_path: Path):
     settings_path(tmp_path).mkdir()  # a folder where the file should go
     with pytest.raises(StoreError, match="could not be saved"):
         save_settings(tmp_path, _changed())
+
+
+def test_deleting_all_data_deletes_the_settings_too(tmp_path: Path):
+    store = open_store(tmp_path / "rehearse")
+    store.save_recording("Why here?", b"audio", ".wav")
+    save_settings(store.home, _changed())
+    store.delete_all()
+    assert not store.home.exists()

@@ -13,12 +13,11 @@ from pathlib import Path
 
 from rehearse.analysis.analysis import AnalysisOptions
 from rehearse.errors import RehearseError, StoreError
-
-SETTINGS_FILE = "settings.json"
+from rehearse.history.store import SETTINGS_NAME
 
 
 def settings_path(home: Path) -> Path:
-    return home / SETTINGS_FILE
+    return home / SETTINGS_NAME
 
 
 def settings_dict(options: AnalysisOptions) -> dict[str, object]:

@@ -24,6 +24,8 @@ from rehearse.errors import StoreError
 
 HOME_ENV = "REHEARSE_HOME"
 DATABASE_NAME = "rehearse.sqlite3"
+# The candidate's saved settings (rehearse/history/settings.py), beside the database.
+SETTINGS_NAME = "settings.json"
 AUDIO_DIR_NAME = "audio"
 # Bump together with a step in _MIGRATIONS when the schema changes.
 SCHEMA_VERSION = 2
@@ -244,7 +246,7 @@ class Store:
             self._remove(self.audio_dir / row[0])
 
     def delete_all(self) -> int:
-        """Remove every recording and the database; returns how many attempts there were.
+        """Remove every recording, the database and the saved settings; returns how many attempts there were.
 
         The data directory itself goes too unless it holds files rehearse did not write.
         """
@@ -256,6 +258,7 @@ class Store:
                 self._remove(path)
         for suffix in ("", *_DATABASE_SIDE_SUFFIXES):
             self._remove(self.database_path.with_name(DATABASE_NAME + suffix))
+        self._remove(self.home / SETTINGS_NAME)
         for folder in (self.audio_dir, self.home):
             with suppress(OSError):  # a folder the user keeps other files in stays
                 folder.rmdir()
