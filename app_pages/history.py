@@ -229,7 +229,9 @@ def show_comparison(store: Store, attempts: list[Attempt]) -> None:
             "First attempt", analysed, index=analysed.index(before), format_func=label, key="compare_first"
         )
     with right:
-        second = st.selectbox("Second attempt", analysed, index=0, format_func=label, key="compare_second")
+        second = st.selectbox(
+            "Second attempt", analysed, index=analysed.index(newest), format_func=label, key="compare_second"
+        )
     if first is None or second is None or first.id == second.id:
         st.info("Choose two different attempts.")
         return

@@ -535,3 +535,27 @@ def test_a_tip_plays_the_answer_from_its_moment(rehearse_home: Path):
     _button(app, f"Play from {moment}").click().run()
     [player] = app.get("audio")
     assert player.proto.start_time == int(tip["start"]) and player.proto.autoplay
+
+
+def _sample(store, question: str, text: str):
+    """The app's own sample answer, saved and marked as "Try a sample answer" does."""
+    attempt = seed(store, question, text)
+    store.save_analysis(attempt.id, attempt.analysis | {"sample": True})
+    return store.get_attempt(attempt.id)
+
+
+def test_a_sample_shows_no_changes_and_the_compare_opens_on_the_candidates_own(rehearse_home: Path):
+    store = open_store(rehearse_home)
+    mine = [seed(store, WHY, answer * 3) for answer in WHY_ANSWERS[:2]]
+    sample = _sample(store, WHY, WHY_ANSWERS[2] * 3)
+    app = _history()
+    _history_view(app, "Attempts")
+    assert app.selectbox(key="history_attempt").value == sample.id
+    # The sample is not the candidate's answer: no change against their own attempt is shown.
+    assert all(not delta for _, delta in _metrics(app).values()), _metrics(app)
+    app.selectbox(key="history_attempt").set_value(mine[1].id).run()
+    assert all(delta for _, delta in _metrics(app).values())
+
+    _history_view(app, "Compare two attempts")
+    assert app.selectbox(key="compare_second").value.id == mine[1].id
+    assert app.selectbox(key="compare_first").value.id == mine[0].id
