@@ -10,20 +10,27 @@ import streamlit as st
 from rehearse.analysis.analysis import AnalysisOptions, analyze_file
 from rehearse.analysis.example import ExampleOptions, load_language_model
 from rehearse.analysis.results_view import (
+    NO_TIPS_HTML,
     attempt_heading_html,
     audio_mime,
     headlines,
+    name_their_file,
     overall_progress,
     pace_chart,
     star_html,
-    tips_html,
+    tip_html,
     transcript_html,
     transcript_legend,
+    voice_chart,
+    voice_verdict,
     when,
 )
+from rehearse.analysis.text import clock
 from rehearse.errors import RehearseError, StoreError
+from rehearse.evaluation.accuracy import filler_accuracy_note
 from rehearse.history.progress import count
-from rehearse.history.store import Attempt, Store, open_store
+from rehearse.history.settings import load_settings
+from rehearse.history.store import Attempt, Store, default_home, open_store
 from rehearse.preparation.coverage import link_answer, speaks_to_summary
 from rehearse.preparation.focus import focus_areas, read_focus
 from rehearse.preparation.interview import Interview
@@ -32,6 +39,9 @@ from rehearse.preparation.questions import find_question
 from rehearse.speech.transcribe import load_model, resolve_model_path
 
 SETTINGS_KEY = "analysis_options"
+SETTINGS_NOTICE_KEY = "settings_notice"
+# Where the player starts, per attempt: a tip's "Play from 0:09" button sets it.
+PLAY_FROM_KEY = "play_from"
 CURRENT_ATTEMPT_KEY = "attempt_id"
 # The interview being prepared for (Prepare page): new answers belong to it.
 ACTIVE_INTERVIEW_KEY = "active_interview"
@@ -48,9 +58,12 @@ def keep_widget_state() -> None:
 
 
 def analysis_options() -> AnalysisOptions:
-    """The settings of this browser session, as the engine's options."""
+    """The candidate's settings as the engine's options: read from the data folder once per browser session."""
     if SETTINGS_KEY not in st.session_state:
-        st.session_state[SETTINGS_KEY] = AnalysisOptions()
+        options, notice = load_settings(default_home())
+        st.session_state[SETTINGS_KEY] = options
+        if notice is not None:
+            st.session_state[SETTINGS_NOTICE_KEY] = notice
     return st.session_state[SETTINGS_KEY]
 
 
@@ -107,6 +120,9 @@ def open_store_or_stop() -> Store:
         st.stop()
     if store.notice is not None:
         st.warning(store.notice, icon=":material/restore:")
+    analysis_options()
+    if SETTINGS_NOTICE_KEY in st.session_state:
+        st.warning(st.session_state.pop(SETTINGS_NOTICE_KEY), icon=":material/settings:")
     if store.read_only:
         st.info(
             f"Your history in {store.home} is read-only: you can look through, compare and export it,"
@@ -155,8 +171,11 @@ def language_model() -> object:
     return load_language_model()
 
 
-def analyse_attempt(store: Store, attempt_id: int) -> None:
-    """Analyse a saved recording and save the analysis, or the reason it failed (the recording stays)."""
+def analyse_attempt(store: Store, attempt_id: int, *, their_name: str | None = None) -> None:
+    """Analyse a saved recording and save the analysis, or the reason it failed (the recording stays).
+
+    A failure names the candidate's own file (``their_name``, or "Your recording"), never the store's copy.
+    """
     attempt = store.get_attempt(attempt_id)
     settings = analysis_options()
     bar = st.progress(0.0, text="Preparing…")
@@ -181,7 +200,7 @@ def analyse_attempt(store: Store, attempt_id: int) -> None:
         )
         store.save_analysis(attempt_id, analysis.to_dict())
     except RehearseError as error:
-        store.save_failure(attempt_id, str(error))
+        store.save_failure(attempt_id, name_their_file(str(error), attempt.audio_file, their_name))
     finally:
         running.discard(attempt_id)
         bar.empty()
@@ -191,7 +210,8 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
     """Results of one attempt; a failed or unfinished one gets its reason and a retry button."""
     if attempt.analysis is None:
         if attempt.status == "failed":
-            st.error(f"The analysis failed: {attempt.error}")
+            # Saved before failures named the candidate's file, an error may still name the store's copy.
+            st.error(f"The analysis failed: {name_their_file(attempt.error or '', attempt.audio_file, None)}")
             st.caption("Your recording is saved; you can listen to it below and try again.")
         else:
             st.warning("This recording has not been analysed yet.")
@@ -202,7 +222,9 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
         return
     analysis = attempt.analysis
     question = find_question(attempt.question)
-    previous = store.previous_attempt(attempt.question, attempt.id)
+    # The app's sample is not the candidate's answer: changes against their own attempt would mislead.
+    sample = analysis.get("sample") is True
+    previous = None if sample else store.previous_attempt(attempt.question, attempt.id)
     st.subheader("Your results")
     st.html(attempt_heading_html(attempt, previous_id=previous.id if previous is not None else None))
     show_interview_links(store, attempt)
@@ -217,21 +239,59 @@ def show_attempt(store: Store, attempt: Attempt) -> None:
                 headline.label, headline.value, headline.delta, delta_color=headline.delta_color, border=True
             )
             st.caption(headline.note)
+    with st.expander("How exact is the filler count?", icon=":material/info:"):
+        st.write(filler_accuracy_note())
     playback(store, attempt)
 
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("#### What to work on")
-        st.html(tips_html(analysis))
+        show_tips(attempt)
         st.markdown("#### Your answer, word for word")
         st.html(transcript_legend(analysis))
         st.html(transcript_html(analysis))
     with right:
         st.markdown("#### STAR example")
         st.html(star_html(analysis))
+        show_voice(analysis)
         st.markdown("#### Pace over time")
         st.altair_chart(pace_chart(analysis), width="stretch")
         st.caption("The green band is a comfortable interview pace; red bars are long pauses.")
+
+
+def show_tips(attempt: Attempt) -> None:
+    """Each tip, with a button that plays the answer from the moment the tip points at."""
+    tips = attempt.analysis["tips"]
+    if not tips:
+        st.html(NO_TIPS_HTML)
+    for number, tip in enumerate(tips, start=1):
+        st.html(tip_html(number, tip))
+        if tip["start"] is not None:
+            st.button(
+                f"Play from {clock(tip['start'])}",
+                key=f"play-{attempt.id}-{number}",
+                icon=":material/play_arrow:",
+                type="tertiary",
+                on_click=_play_from,
+                args=(attempt.id, tip["start"]),
+            )
+
+
+def _play_from(attempt_id: int, seconds: float) -> None:
+    st.session_state[PLAY_FROM_KEY] = (attempt_id, seconds)
+
+
+def show_voice(analysis: dict) -> None:
+    """The voice in plain words and two small pictures: does the pitch move, does the voice fade."""
+    verdict = voice_verdict(analysis)
+    if verdict is None:
+        return
+    st.markdown("#### Your voice")
+    st.markdown(f"**{verdict.headline}**")
+    st.markdown("\n".join(f"- {line}" for line in verdict.lines))
+    for measure in ("pitch", "loudness"):
+        st.altair_chart(voice_chart(analysis, measure), width="stretch")
+    st.caption(f"The dashed line is your typical level. {verdict.fine}")
 
 
 def playback(store: Store, attempt: Attempt) -> None:
@@ -240,5 +300,12 @@ def playback(store: Store, attempt: Attempt) -> None:
     except StoreError as error:
         st.warning(str(error))
         return
-    st.caption("Listen to your answer")
-    st.audio(str(path), format=audio_mime(path.suffix))
+    chosen_id, start = st.session_state.get(PLAY_FROM_KEY, (None, 0.0))
+    from_tip = chosen_id == attempt.id
+    st.caption(f"Listen to your answer{f' (from {clock(start)})' if from_tip else ''}")
+    st.audio(
+        str(path),
+        format=audio_mime(path.suffix),
+        start_time=int(start) if from_tip else 0,
+        autoplay=from_tip,
+    )

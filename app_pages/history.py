@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import open_store_or_stop, playback, show_attempt, show_unanalysed
-from rehearse.analysis.results_view import when
+from rehearse.analysis.results_view import cards_html, transcript_html, when
 from rehearse.errors import StoreError
 from rehearse.history.progress import (
     ADDED_STYLE,
     BEST_RULE,
+    DIFF_MIN_SIMILARITY,
     REMOVED_STYLE,
     attempt_json,
     attempt_markdown,
@@ -25,6 +26,7 @@ from rehearse.history.progress import (
     filter_attempts,
     format_value,
     group_by_question,
+    is_sample,
     local_date,
     not_counted,
     points,
@@ -44,7 +46,8 @@ ALL_INTERVIEWS = "Every interview"
 PROGRESS, ATTEMPTS, COMPARE, SESSIONS = "Progress", "Attempts", "Compare two attempts", "Practice sessions"
 CONFIRM_DELETE_KEY = "history_confirm_delete"
 NOTICE_KEY = "history_notice"
-TABLE_FORMAT = {"Fillers/min": st.column_config.NumberColumn(format="%.1f")}
+# Attempts and sessions are cards, not wide tables: at phone width a table hid all but its first columns.
+ATTEMPT_TITLE = ("Best", "Attempt", "When")
 VERDICT_COLORS = {"better": "color:#2b8a3e;font-weight:600", "worse": "color:#c92a2a;font-weight:600"}
 
 
@@ -58,6 +61,14 @@ def heading(text: str, *, note: str = "") -> None:
 
 def sentences(lines: tuple[str, ...]) -> None:
     st.html("<ul style='margin:0'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>")
+
+
+def cards(
+    frame: pd.DataFrame, *, title_columns: tuple[str, ...], styles: dict[str, str] | None = None
+) -> None:
+    """A table drawn as cards; nothing at all when it has no rows (failed attempts are named instead)."""
+    if not frame.empty:
+        st.html(cards_html(frame, title_columns=title_columns, styles=styles))
 
 
 def label(attempt: Attempt) -> str:
@@ -164,9 +175,12 @@ def show_attempts(store: Store, attempts: list[Attempt], everything: list[Attemp
     for question, asked in group_by_question(attempts).items():
         with st.container(border=True):
             heading(question, note=f"{count(len(asked), 'attempt')}, newest first")
-            st.dataframe(attempts_table(asked), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
+            cards(attempts_table(asked), title_columns=ATTEMPT_TITLE)
             if left_out := not_counted(asked):
-                st.caption(f"{left_out} Open it below to see why, then try again or delete it.")
+                failed = any(attempt.analysis is None for attempt in asked)
+                st.caption(
+                    f"{left_out}{' Open it below to see why, then try again or delete it.' if failed else ''}"
+                )
     st.caption(f"★ {BEST_RULE}")
     st.divider()
     # The selection is an id, read afresh on every run: a retry's result shows as soon as it is saved.
@@ -232,16 +246,21 @@ def show_comparison(store: Store, attempts: list[Attempt]) -> None:
     if len(analysed) < 2:
         st.info("Comparing needs two analysed attempts: rehearse the question once more.")
         return
-    # By default: the newest attempt against the one before it at the same question.
-    newest = analysed[0]
-    before = next((a for a in analysed[1:] if a.question == newest.question), analysed[1])
+    # By default: the candidate's newest attempt against the one before it at the same question
+    # (the app's sample answers only when there are not two of their own).
+    own = [attempt for attempt in analysed if not is_sample(attempt)]
+    pool = own if len(own) >= 2 else analysed
+    newest = pool[0]
+    before = next((a for a in pool[1:] if a.question == newest.question), pool[1])
     left, right = st.columns(2)
     with left:
         first = st.selectbox(
             "First attempt", analysed, index=analysed.index(before), format_func=label, key="compare_first"
         )
     with right:
-        second = st.selectbox("Second attempt", analysed, index=0, format_func=label, key="compare_second")
+        second = st.selectbox(
+            "Second attempt", analysed, index=analysed.index(newest), format_func=label, key="compare_second"
+        )
     if first is None or second is None or first.id == second.id:
         st.info("Choose two different attempts.")
         return
@@ -250,10 +269,11 @@ def show_comparison(store: Store, attempts: list[Attempt]) -> None:
         st.caption(
             "These attempts answer different questions: lengths are judged against each one's own target."
         )
-    names = f"#{first.id} ({when(first.created_at)})", f"#{second.id} ({when(second.created_at)})"
+    names = f"First #{first.id}", f"Second #{second.id}"
+    # One card per measure, first above second: two columns of numbers side by side do not fit a phone.
     table = pd.DataFrame(
         {
-            "": [change.label for change in comparison.changes],
+            "Measure": [change.label for change in comparison.changes],
             names[0]: [format_value(change.unit, change.first) for change in comparison.changes],
             names[1]: [format_value(change.unit, change.second) for change in comparison.changes],
             "Change": [
@@ -262,16 +282,24 @@ def show_comparison(store: Store, attempts: list[Attempt]) -> None:
             "Better or worse": [change.verdict for change in comparison.changes],
         }
     )
-    styled = table.style.map(lambda verdict: VERDICT_COLORS.get(verdict, ""), subset=["Better or worse"])
-    st.dataframe(styled, hide_index=True, width="stretch")
+    cards(table, title_columns=("Measure",), styles=VERDICT_COLORS)
     st.caption(
         "Better means fewer fillers and hedges, a pace inside the comfortable band, a steadier pace, "
         "a length nearer the target, and more STAR parts when the question asks for a story."
     )
+    st.markdown("#### The two answers")
     for column, attempt, name in zip(st.columns(2), (first, second), ("First", "Second"), strict=True):
         with column:
             heading(f"{name}: attempt #{attempt.id}", note=when(attempt.created_at))
             playback(store, attempt)
+            st.html(transcript_html(attempt.analysis))
+    if not comparison.close:
+        st.caption(
+            f"These answers share {comparison.similarity:.0%} of their words: they tell different stories,"
+            f" so they are shown side by side. A word-by-word view appears when two answers share"
+            f" {DIFF_MIN_SIMILARITY:.0%} or more."
+        )
+        return
     st.markdown("#### What changed in the wording")
     st.html(
         f"<span style='color:#6c757d;font-size:0.9rem'><del style='{REMOVED_STYLE}'>struck through</del>"
@@ -287,11 +315,14 @@ def show_sessions(store: Store, attempts: list[Attempt]) -> None:
         st.info("No practice sessions in these dates.")
         return
     st.caption("Attempts less than 30 minutes apart count as one practice session.")
-    st.dataframe(sessions_table(sessions, attempts), hide_index=True, width="stretch")
+    cards(sessions_table(sessions, attempts), title_columns=("Session",))
     session = st.selectbox(
         "Session",
         sessions,
-        format_func=lambda s: f"{session_period(s)} · {count(s.attempt_count, 'attempt')}",
+        # The answers of the candidate's that count, as the cards above say (no samples, no failures).
+        format_func=lambda s: (
+            f"{session_period(s)} · {count(len(points(a for a in attempts if a.session_id == s.id)), 'attempt')}"
+        ),
         key="session",
     )
     if session is None:
@@ -302,7 +333,7 @@ def show_sessions(store: Store, attempts: list[Attempt]) -> None:
     sentences(summary.questions)
     mine = [attempt for attempt in attempts if attempt.session_id == session.id]
     if points(mine):
-        st.dataframe(attempts_table(mine), hide_index=True, width="stretch", column_config=TABLE_FORMAT)
+        cards(attempts_table(mine), title_columns=ATTEMPT_TITLE)
 
 
 store = open_store_or_stop()

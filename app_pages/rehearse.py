@@ -22,7 +22,6 @@ from app_pages.common import (
     show_attempt,
     show_unanalysed,
 )
-from rehearse.analysis.results_view import name_their_file
 from rehearse.analysis.tips import clock
 from rehearse.errors import AudioError, StoreError
 from rehearse.history.store import AUDIO_SUFFIXES, Attempt, Store
@@ -45,6 +44,17 @@ NOTICE_KEY = "rehearse_notice"
 DELETED_KEY = "rehearse_deleted"
 # Attempts whose recording cannot be decoded: no retry can help them.
 UNREADABLE_KEY = "unreadable_attempts"
+# The question step 1 shows on the next run: a sample answers its own question, not the one chosen.
+SHOW_QUESTION_KEY = "show_question"
+
+
+def show_question(text: str) -> None:
+    """Put ``text`` in step 1 (before its widgets are drawn): the bank question, or typed as their own."""
+    question = find_question(text)
+    if question.theme == OWN_QUESTION_THEME:
+        st.session_state.update(question_source=OWN, own_question=text)
+    else:
+        st.session_state.update(question_source=BANK, theme=question.theme, bank_question=question.text)
 
 
 def pick_question() -> Question | None:
@@ -132,12 +142,10 @@ def save_and_analyse(
         return str(error)
     st.session_state.setdefault(SAVED_ANSWERS_KEY, {})[key] = attempt_id
     st.session_state[CURRENT_ATTEMPT_KEY] = attempt_id
-    analyse_attempt(store, attempt_id)
+    analyse_attempt(store, attempt_id, their_name=their_name)
     attempt = store.get_attempt(attempt_id)
-    if attempt.status == "failed" and attempt.error:
-        store.save_failure(attempt_id, name_their_file(attempt.error, attempt.audio_file, their_name))
-        if not readable(store, attempt_id):
-            st.session_state.setdefault(UNREADABLE_KEY, set()).add(attempt_id)
+    if attempt.status == "failed" and not readable(store, attempt_id):
+        st.session_state.setdefault(UNREADABLE_KEY, set()).add(attempt_id)
     if sample:
         mark_sample(store, attempt_id)
     return None
@@ -204,6 +212,8 @@ show_unanalysed(store, store.list_attempts())
 question_column, answer_column = st.columns(2, gap="large")
 with question_column:
     st.markdown("#### 1. Choose a question")
+    if SHOW_QUESTION_KEY in st.session_state:
+        show_question(st.session_state.pop(SHOW_QUESTION_KEY))
     question = pick_question()
     if question is not None:
         # The same band the Length card, the tip and History judge the answer against.
@@ -266,6 +276,10 @@ save_error = None
 if new_answer is not None:
     with results.container():
         save_error = save_and_analyse(store, *new_answer, their_name=their_name, sample=is_sample)
+    if is_sample and save_error is None and new_answer[0].text != (question.text if question else None):
+        # Step 1 is already drawn with the question chosen before: draw it again with the sample's.
+        st.session_state[SHOW_QUESTION_KEY] = new_answer[0].text
+        st.rerun()
 
 attempt_id = st.session_state.get(CURRENT_ATTEMPT_KEY)
 with results.container():

@@ -13,6 +13,7 @@ from rehearse.analysis.analysis import AnalysisOptions
 from rehearse.analysis.conciseness import ConcisenessOptions
 from rehearse.analysis.pacing import PacingOptions
 from rehearse.errors import ModelError, RehearseError, StoreError
+from rehearse.history.settings import save_settings, settings_path
 from rehearse.speech.transcribe import resolve_model_path
 
 CONFIRM_DELETE_KEY = "confirm_delete_all"
@@ -48,7 +49,9 @@ def threshold(column: DeltaGenerator, label: str, value: float, *, minimum: floa
 store = open_store_or_stop()
 options = analysis_options()
 st.title("Settings")
-st.caption("Settings apply to this browser session and to the answers you analyse from now on.")
+st.caption(
+    f"Settings are kept in {settings_path(store.home)} and apply to the answers you analyse from now on."
+)
 
 
 with st.form("settings"):
@@ -86,10 +89,19 @@ if saved:
     except RehearseError as error:
         st.error(str(error))
     else:
+        try:
+            save_settings(store.home, new_options)
+        except StoreError as error:
+            st.error(f"{error} They apply until this browser tab is closed.")
+        else:
+            st.success("Saved. The next analysis uses these settings, also after a restart.")
         st.session_state[SETTINGS_KEY] = new_options
-        st.success("Saved. The next analysis uses these settings.")
 
 if st.button("Reset to defaults"):
+    try:
+        save_settings(store.home, AnalysisOptions())
+    except StoreError as error:
+        st.error(str(error))
     st.session_state[SETTINGS_KEY] = AnalysisOptions()
     st.rerun()
 
@@ -106,7 +118,10 @@ st.caption(
 )
 
 st.markdown("#### Delete your data")
-st.caption("Removes every recording, transcript and analysis from this computer. This cannot be undone.")
+st.caption(
+    "Removes every recording, transcript and analysis, and your saved settings, from this computer."
+    " This cannot be undone."
+)
 if DELETED_KEY in st.session_state:
     st.success(f"Deleted {st.session_state.pop(DELETED_KEY)} attempts and their recordings.")
 if st.button("Delete all my recordings…", icon=":material/delete_forever:"):
@@ -123,6 +138,7 @@ if st.session_state.get(CONFIRM_DELETE_KEY):
         else:
             st.session_state.pop(CONFIRM_DELETE_KEY)
             st.session_state.pop(CURRENT_ATTEMPT_KEY, None)
+            st.session_state[SETTINGS_KEY] = AnalysisOptions()  # the saved settings went too
             st.rerun()
     if cancel_column.button("Cancel"):
         st.session_state.pop(CONFIRM_DELETE_KEY)

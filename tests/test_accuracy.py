@@ -10,6 +10,7 @@ from rehearse.evaluation import accuracy
 from rehearse.evaluation.accuracy import (
     ACCURACY_FILE,
     MeasuredAccuracy,
+    filler_accuracy_line,
     filler_accuracy_note,
     in_tens,
     measured_accuracy,
@@ -73,7 +74,9 @@ def test_report_app_and_json_show_the_note_next_to_the_filler_count():
     note = filler_accuracy_note()
     assert note in format_report(analysis).split("  Pace ")[0]
     filler_headline = headlines(analysis.to_dict(), target_seconds=90.0, previous=None)[0]
-    assert filler_headline.label == "Fillers per minute" and note in filler_headline.note
+    # The card carries the one short line; the page links it to the full note.
+    assert filler_headline.label == "Fillers per minute" and filler_accuracy_line() in filler_headline.note
+    assert note not in filler_headline.note
     assert analysis.to_dict()["fillers"]["detector_accuracy"] == measured_accuracy().to_dict()
 
 
@@ -105,3 +108,19 @@ def test_the_note_warns_when_many_flagged_fillers_were_not_fillers(monkeypatch):
     note = filler_accuracy_note()
     assert "3 in 10 of the “um”s it flags were not fillers" in note and "“like”s it flags" not in note
     assert note.endswith("rough guide.")
+
+
+def test_the_caveat_under_the_count_is_one_short_line_read_from_the_measurement(monkeypatch):
+    shipped = measured_accuracy()
+    line = filler_accuracy_line()
+    assert len(line.split()) <= 18 and line.count(".") == 1
+    assert f"about {in_tens(shipped.vocal_recall)} in 10" in line
+    # Another measurement, another line: the figures are read, never written into the code.
+    measured = MeasuredAccuracy(0.91, 0.95, 0.9, 0.97, 20, 15.0, "2027-01-01", "sealed")
+    monkeypatch.setattr(accuracy, "measured_accuracy", lambda: measured)
+    assert (
+        filler_accuracy_line()
+        == "An estimate: it finds about 9 in 10 “um”s, so the true count may be higher."
+    )
+    monkeypatch.setattr(accuracy, "measured_accuracy", lambda: None)
+    assert "not been measured" in filler_accuracy_line()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_progress import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, at, seed
 
+from rehearse.analysis.results_view import transcript_html
+from rehearse.analysis.text import clock
 from rehearse.history.store import open_store
 from rehearse.speech.audio import load_audio
 from rehearse.speech.record import write_wav
@@ -60,6 +64,27 @@ def _analyse(app: AppTest) -> None:
 
 def _page_html(app: AppTest) -> str:
     return "\n".join(element.value for element in app.html)
+
+
+def _cards(app: AppTest) -> list[list[dict[str, str]]]:
+    """Each card list on the page (a table drawn as cards), each card as {"title": ..., label: value}."""
+    lists = []
+    for element in app.html:
+        cards = re.findall(r"class='rehearse-card'[^>]*><div>(.*?)</div>(.*?)</div></div>", element.value)
+        if cards:
+            lists.append(
+                [
+                    {"title": html.unescape(title)}
+                    | {
+                        html.unescape(label): html.unescape(value)
+                        for label, value in re.findall(
+                            r"<small[^>]*>(.*?)</small><br><span[^>]*>(.*?)</span>", body
+                        )
+                    }
+                    for title, body in cards
+                ]
+            )
+    return lists
 
 
 def _metrics(app: AppTest) -> dict[str, tuple[str, str]]:
@@ -144,11 +169,24 @@ def test_silent_recording_reports_that_no_speech_was_heard(rehearse_home: Path, 
 
 def test_sample_answer_runs_with_its_own_question_is_marked_and_kept_out_of_progress(rehearse_home: Path):
     app = _app()
+    _ask_own_question(app, "Why should we hire you?")
     assert app.selectbox(key="sample").value.path.name == "strong_star.ogg"
     _button(app, "Try a sample answer").click().run(timeout=ANALYSIS_TIMEOUT_S)
     assert not app.exception and not app.error
     assert len(app.metric) == 4
     assert "the app's sample answer, not yours" in _page_html(app)
+    # Step 1 shows the question the results answer, not the one chosen before.
+    assert app.radio(key="question_source").value == "From the question bank"
+    assert app.selectbox(key="bank_question").value == SAMPLE_QUESTION
+
+    # The results: one short filler caveat with its explanation behind a link, and the voice section.
+    fillers_note = app.caption[[m.label for m in app.metric].index("Fillers per minute")].value
+    assert len(fillers_note.split()) < 30
+    assert [e.label for e in app.expander if "How exact" in e.label] == ["How exact is the filler count?"]
+    markdown = "\n".join(element.value for element in app.markdown)
+    assert "#### Your voice" in markdown and "Rise and fall:" in markdown and "Loudness:" in markdown
+    assert len(app.get("vega_lite_chart")) == 3  # pitch, loudness, pace
+
     [attempt] = open_store(rehearse_home).list_attempts()
     assert attempt.question == SAMPLE_QUESTION
     assert attempt.analysis["sample"] is True
@@ -165,10 +203,9 @@ def test_sample_answer_runs_with_its_own_question_is_marked_and_kept_out_of_prog
     assert "One analysed attempt so far" not in _page_html(app)
     assert "Not counted: 1 sample answer" in app.info[0].value
     _history_view(app, "Attempts")
-    [table] = app.dataframe
-    assert list(table.value["Attempt"]) == [f"#{attempt.id}"]
-    assert list(table.value["Best"]) == [""]
-    assert list(table.value["Status"]) == ["sample (not counted)"]
+    [[card]] = _cards(app)
+    assert card["title"].startswith(f"#{attempt.id} · ")  # no ★: a sample is never the best
+    assert card["Status"] == "sample (not counted)"
     assert SAMPLE_QUESTION in _page_html(app)
     assert len(app.metric) == 4  # the newest attempt is opened below the list
 
@@ -310,15 +347,20 @@ def test_history_shows_progress_with_charts_and_a_summary(seeded: list):
 def test_history_lists_attempts_by_question_with_the_best_marked_and_exports(seeded: list):
     app = _history()
     _history_view(app, "Attempts")
-    star_table, why_table = (table.value for table in app.dataframe)  # newest question first
-    assert list(why_table["Attempt"]) == [f"#{attempt.id}" for attempt in reversed(seeded[:3])]
-    assert list(why_table["Best"]) == ["★", "", ""]
-    assert list(star_table["Attempt"]) == [f"#{seeded[3].id}"]
+    star_cards, why_cards = _cards(app)  # newest question first
+    titles = [card["title"] for card in why_cards]
+    assert [title.removeprefix("★ · ").split(" · ")[0] for title in titles] == [
+        f"#{attempt.id}" for attempt in reversed(seeded[:3])
+    ]
+    assert [title.startswith("★") for title in titles] == [True, False, False]
+    assert star_cards[0]["title"].startswith(f"★ · #{seeded[3].id} · ")
+    # Every key number is on each card, not in a column off the side of a phone.
+    assert {"Length", "Against target", "Fillers/min", "Words/min", "STAR parts"} <= set(why_cards[0])
     labels = [button.label for button in app.get("download_button")]
     assert labels == ["Download every attempt (CSV)", "Download JSON", "Download report (Markdown)"]
 
     app.selectbox(key="history_question").set_value(WHY).run()
-    assert len(app.dataframe) == 1
+    assert len(_cards(app)) == 1 and not app.dataframe
 
 
 def test_date_filter_keeps_the_attempts_of_those_days(rehearse_home: Path, monkeypatch: pytest.MonkeyPatch):
@@ -329,9 +371,10 @@ def test_date_filter_keeps_the_attempts_of_those_days(rehearse_home: Path, monke
     later = seed(store, WHY, WHY_ANSWERS[1])
     app = _history()
     _history_view(app, "Attempts")
-    assert len(app.dataframe[0].value) == 2
+    assert len(_cards(app)[0]) == 2
     app.date_input(key="history_dates").set_value((date(2026, 3, 4), date(2026, 3, 6))).run()
-    assert list(app.dataframe[0].value["Attempt"]) == [f"#{later.id}"]
+    [[card]] = _cards(app)
+    assert card["title"].split(" · ")[1] == f"#{later.id}"
     app.date_input(key="history_dates").set_value((date(2026, 3, 10), date(2026, 3, 11))).run()
     assert "No attempts match these filters" in app.info[0].value
 
@@ -343,14 +386,22 @@ def test_two_attempts_are_compared_side_by_side(seeded: list):
     assert app.selectbox(key="compare_second").value.id == seeded[3].id
     app.selectbox(key="compare_first").set_value(seeded[0]).run()
     app.selectbox(key="compare_second").set_value(seeded[2]).run()
-    [table] = app.dataframe
-    rows = table.value.set_index("")
+    [cards] = _cards(app)
+    fillers = next(card for card in cards if card["title"] == "Fillers per minute")
     change = seeded[2].analysis["fillers"]["per_minute"] - seeded[0].analysis["fillers"]["per_minute"]
-    assert rows.loc["Fillers per minute", "Change"] == f"{change:+.1f}"
-    assert rows.loc["Fillers per minute", "Better or worse"] == "better"
+    assert fillers["Change"] == f"{change:+.1f}" and fillers["Better or worse"] == "better"
+    assert fillers[f"First #{seeded[0].id}"] == f"{seeded[0].analysis['fillers']['per_minute']:.1f}"
     assert len(app.get("audio")) == 2
     page = _page_html(app)
-    assert "<del" in page and "<ins" in page and "saved my team ten hours" in page
+    # Both answers in full, side by side; these two share too few words for a word diff to help.
+    assert transcript_html(seeded[0].analysis) in page and transcript_html(seeded[2].analysis) in page
+    assert "<del" not in page
+    assert any("they tell different stories" in caption.value for caption in app.caption)
+
+    # Two takes of the same answer are close: the word diff shows what changed.
+    app.selectbox(key="compare_second").set_value(seeded[1]).run()
+    page = _page_html(app)
+    assert "<del" in page and "What changed in the wording" in "\n".join(m.value for m in app.markdown)
 
 
 def test_deleting_an_attempt_asks_first_and_removes_its_recording(seeded: list, rehearse_home: Path):
@@ -379,12 +430,12 @@ def test_deleting_an_attempt_asks_first_and_removes_its_recording(seeded: list, 
 def test_practice_sessions_are_summarised(seeded: list):
     app = _history()
     _history_view(app, "Practice sessions")
-    [sessions, attempts] = app.dataframe
-    assert list(sessions.value["Attempts"]) == [4]
+    [sessions, attempts] = _cards(app)
+    assert [session["Attempts"] for session in sessions] == ["4"]
     page = _page_html(app)
     assert "4 attempts at 2 questions" in page
     assert WHY in page and STAR in page
-    assert len(attempts.value) == 4
+    assert len(attempts) == 4 and not app.dataframe
 
 
 def _recorded(rehearse_home: Path, audio: bytes, suffix: str) -> int:
@@ -567,3 +618,78 @@ def test_prepare_shows_hostile_text_as_text(rehearse_home: Path):
     assert "<img" not in markdown and "example.com" not in markdown
     assert "&lt;img src=x" in _page_html(app)
     assert "<img src=x" not in _page_html(app)
+
+
+def test_failed_analysis_in_history_never_names_the_stores_copy(rehearse_home: Path):
+    attempt_id = _recorded(rehearse_home, b"this is not audio at all", ".wav")
+    # Saved before failures named the candidate's file: the message holds the store's copy.
+    open_store(rehearse_home).save_failure(attempt_id, "attempt-000001.wav is not an audio file.")
+    app = _history()
+    _history_view(app, "Attempts")
+    [error] = app.error
+    assert "Your recording is not an audio file" in error.value and "attempt-0000" not in error.value
+
+
+def test_settings_are_kept_in_the_data_folder_for_the_next_session(rehearse_home: Path):
+    app = _app()
+    app.switch_page("app_pages/settings.py").run()
+    _number(app, MARGIN).set_value(40.0)
+    _button(app, "Save settings").click().run()
+    assert app.success and not app.error
+    assert (rehearse_home / "settings.json").is_file()
+
+    later = _app()  # a new browser session, as after closing the tab or restarting the server
+    later.switch_page("app_pages/settings.py").run()
+    assert _number(later, MARGIN).value == 40.0
+    later.switch_page("app_pages/rehearse.py").run()
+    assert "Aim for about 1:30 (0:54–2:06 counts as on target)." in later.info[0].value
+
+    _button(later.switch_page("app_pages/settings.py").run(), "Reset to defaults").click().run()
+    assert _number(_app().switch_page("app_pages/settings.py").run(), MARGIN).value == 25.0
+
+
+def test_a_damaged_settings_file_gives_the_defaults_with_a_notice(rehearse_home: Path):
+    (rehearse_home / "settings.json").write_text("{not json", encoding="utf-8")
+    app = _app()
+    assert not app.exception
+    assert any("could not be used" in warning.value for warning in app.warning)
+    app.switch_page("app_pages/settings.py").run()
+    assert not app.exception and _number(app, MARGIN).value == 25.0
+
+
+def test_a_tip_plays_the_answer_from_its_moment(rehearse_home: Path):
+    attempt = seed(open_store(rehearse_home), WHY, WHY_ANSWERS[0] * 3)
+    [tip] = [tip for tip in attempt.analysis["tips"] if tip["message"].startswith("Cut the fillers")]
+    app = _history()
+    _history_view(app, "Attempts")
+    [player] = app.get("audio")
+    assert player.proto.start_time == 0 and not player.proto.autoplay
+    moment = clock(tip["start"])
+    assert f"(at {moment})" in _page_html(app)
+    _button(app, f"Play from {moment}").click().run()
+    [player] = app.get("audio")
+    assert player.proto.start_time == int(tip["start"]) and player.proto.autoplay
+
+
+def _sample(store, question: str, text: str):
+    """The app's own sample answer, saved and marked as "Try a sample answer" does."""
+    attempt = seed(store, question, text)
+    store.save_analysis(attempt.id, attempt.analysis | {"sample": True})
+    return store.get_attempt(attempt.id)
+
+
+def test_a_sample_shows_no_changes_and_the_compare_opens_on_the_candidates_own(rehearse_home: Path):
+    store = open_store(rehearse_home)
+    mine = [seed(store, WHY, answer * 3) for answer in WHY_ANSWERS[:2]]
+    sample = _sample(store, WHY, WHY_ANSWERS[2] * 3)
+    app = _history()
+    _history_view(app, "Attempts")
+    assert app.selectbox(key="history_attempt").value == sample.id
+    # The sample is not the candidate's answer: no change against their own attempt is shown.
+    assert all(not delta for _, delta in _metrics(app).values()), _metrics(app)
+    app.selectbox(key="history_attempt").set_value(mine[1].id).run()
+    assert all(delta for _, delta in _metrics(app).values())
+
+    _history_view(app, "Compare two attempts")
+    assert app.selectbox(key="compare_second").value.id == mine[1].id
+    assert app.selectbox(key="compare_first").value.id == mine[0].id

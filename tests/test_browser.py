@@ -115,7 +115,9 @@ def test_answer_recorded_in_chromium_is_analysed_and_saved(
             wait_for_app_idle(page)
             click_until_the_app_runs(page, analyze)
             expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
-            expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+            # Pitch and loudness in the voice section, then pace over time.
+            expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+            expect(page.get_by_test_id("stVegaLiteChart").last).to_be_visible()
             # Streamlit scrolls inside its own container, so a tall window is what shows the whole page.
             page.set_viewport_size({"width": 1400, "height": 2400})
             page.wait_for_timeout(1000)
@@ -244,3 +246,98 @@ def test_prepare_an_interview_in_chromium_rehearse_two_questions_and_export(
     assert (ARTIFACTS / "prep-sheet-1.png").is_file()
     attempts = open_store(rehearse_home).list_attempts(interview_id=stored.id)
     assert len(attempts) == 2 and all(attempt.status == "analysed" for attempt in attempts)
+
+
+# The page's key elements: a card, a headline number, a chart, and any table still drawn as a grid.
+_KEY_ELEMENTS = (
+    ".rehearse-card, [data-testid='stMetric'], [data-testid='stVegaLiteChart'], "
+    "[data-testid='stDataFrame'], [data-testid='stTable']"
+)
+_OVERFLOW = """(selector) => {
+    const wide = [];
+    const main = document.querySelector("[data-testid='stMain']");
+    if (main.scrollWidth > main.clientWidth + 1) wide.push(`page ${main.scrollWidth} > ${main.clientWidth}`);
+    for (const element of document.querySelectorAll(selector)) {
+        const box = element.getBoundingClientRect();
+        if (element.scrollWidth > element.clientWidth + 1 || box.right > window.innerWidth + 1) {
+            wide.push(`${element.dataset.testid || element.className}: ${element.scrollWidth} px in ${element.clientWidth}, right edge ${Math.round(box.right)}`);
+        }
+    }
+    return wide;
+}"""
+HISTORY_VIEWS = ("Progress", "Attempts", "Compare two attempts", "Practice sessions")
+WIDTHS = (1280, 390)
+
+
+def _full_page(page, path: Path) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside stMain, so the window grows to its height."""
+    wait_for_app_idle(page)
+    page.wait_for_timeout(1500)  # charts draw after the run ends
+    width = page.viewport_size["width"]
+    height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(max(height, 800), 16000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+def _too_wide(page) -> list[str]:
+    return page.evaluate(_OVERFLOW, _KEY_ELEMENTS)
+
+
+def test_every_page_reads_on_a_phone_without_a_sideways_scroll(app_url: str, rehearse_home: Path):
+    """Full-page screenshots at 1280 and 390 px of the results, each History view and Settings.
+
+    At 390 px no key number may need a sideways scroll: History's attempts, sessions and compare are
+    cards (a table there showed only its first four columns), and no card, number or chart is wider
+    than the screen. The screenshots are kept in test-artifacts/screens/ to look at.
+    """
+    from test_progress import STAR, STAR_ANSWER, WHY, WHY_ANSWERS, seed
+
+    store = open_store(rehearse_home)
+    for answer in WHY_ANSWERS:
+        seed(store, WHY, answer * 3)
+    seed(store, STAR, STAR_ANSWER)
+    screens = ARTIFACTS / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            for width in WIDTHS:
+                page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+                page.set_default_timeout(STEP_S * 1000)
+                expect.set_options(timeout=STEP_S * 1000)
+
+                page.goto(app_url)
+                wait_for_app_idle(page)
+                page.get_by_text("No microphone at hand? Try a sample answer").click()
+                click_until_the_app_runs(page, page.get_by_role("button", name="Try a sample answer"))
+                expect(page.get_by_text("Your results")).to_be_visible(timeout=ANALYSIS_S * 1000)
+                expect(page.get_by_role("heading", name="Your voice")).to_be_visible()
+                _full_page(page, screens / f"rehearse-results-{width}.png")
+                found[f"results at {width}"] = _too_wide(page)
+
+                for view in HISTORY_VIEWS:
+                    page.goto(f"{app_url}/history")
+                    wait_for_app_idle(page)
+                    page.get_by_test_id("stButtonGroup").get_by_text(view, exact=True).click()
+                    wait_for_app_idle(page)
+                    name = view.split()[0].lower()
+                    _full_page(page, screens / f"history-{name}-{width}.png")
+                    found[f"History {view} at {width}"] = _too_wide(page)
+                    if width < 600:
+                        # The key numbers are cards, never a grid that scrolls sideways on a phone.
+                        assert page.get_by_test_id("stDataFrame").count() == 0, view
+                    if view in ("Attempts", "Compare two attempts", "Practice sessions"):
+                        assert page.locator(".rehearse-card").count() > 0, view
+
+                page.goto(f"{app_url}/settings")
+                wait_for_app_idle(page)
+                expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+                _full_page(page, screens / f"settings-{width}.png")
+                found[f"Settings at {width}"] = _too_wide(page)
+                page.context.close()
+        finally:
+            browser.close()
+    assert {where: wide for where, wide in found.items() if wide} == {}

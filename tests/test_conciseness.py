@@ -71,3 +71,22 @@ def test_a_target_sets_the_band_instead_of_the_fixed_limits():
 def test_impossible_target_band_is_refused(settings):
     with pytest.raises(ParameterError):
         ConcisenessOptions(**settings)
+
+
+def test_thinking_about_something_is_no_hedge():
+    # The issue counted "when I think about communication" as a hedge: 21 hedges on one answer.
+    text = "When I think about communication I think of my old team. I think it went well. I believe in it."
+    result = analyze_conciseness(transcript_from_text(text))
+    assert [hedge.text for hedge in result.hedges] == ["i think"]
+    assert result.hedges[0].start == transcript_from_text(text).words[11].start
+
+
+def test_the_longest_sentence_is_quoted_as_said_fillers_included():
+    text = "We shipped. Um so I, uh, rebuilt the whole rota with the team over two long weeks of work."
+    transcript = transcript_from_text(text)
+    result = analyze_conciseness(transcript)
+    assert (
+        result.longest_sentence
+        == "Um so I, uh, rebuilt the whole rota with the team over two long weeks of work."
+    )
+    assert result.longest_sentence in transcript.text

@@ -111,8 +111,11 @@ def test_compare_prints_the_deltas(capsys: pytest.CaptureFixture[str], attempts:
     assert changes["Words per minute"]["difference"] == pytest.approx(expected_wpm, abs=0.01)
     assert any(part["kind"] == "added" for part in result["diff"])
 
+    # These two answers share 0.42 of their words: the JSON keeps the diff, the text says they differ.
+    assert result["similarity"] == pytest.approx(0.42, abs=0.05)
     code, out, _ = run(capsys, "compare", str(first.id), str(second.id))
-    assert code == 0 and "Fillers per minute" in out and "{+" in out
+    assert code == 0 and "Fillers per minute" in out and "{+" not in out
+    assert "share 42% of their words, too few for a word diff" in out
 
 
 def test_export_csv_and_markdown(capsys: pytest.CaptureFixture[str], attempts: list[Attempt], tmp_path: Path):

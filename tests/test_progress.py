@@ -17,6 +17,7 @@ from rehearse.analysis.conciseness import ConcisenessOptions
 from rehearse.errors import ParameterError
 from rehearse.history.progress import (
     CSV_COLUMNS,
+    DIFF_MIN_SIMILARITY,
     Point,
     attempt_json,
     attempt_markdown,
@@ -307,6 +308,19 @@ def test_compare_as_dict_and_as_text(why_attempts: list[Attempt]):
     assert {part["kind"] for part in as_dict["diff"]} <= {"same", "removed", "added"}
     text = format_comparison(comparison)
     assert f"#{why_attempts[0].id}" in text and "better" in text and "[-" in text
+
+
+def test_the_word_diff_is_offered_only_for_close_answers(why_attempts: list[Attempt], store: Store):
+    # A word diff between two different stories is unreadable: close answers get it, others do not.
+    close = compare(why_attempts[0], why_attempts[1])
+    assert close.similarity > 0.8 and close.close
+    different = compare(why_attempts[0], seed(store, WHY, STAR_ANSWER))
+    assert different.similarity < 0.2 and not different.close
+    assert DIFF_MIN_SIMILARITY == 0.5
+    assert "[-" in format_comparison(close)
+    text = format_comparison(different)
+    assert "[-" not in text and "too few for a word diff" in text
+    assert json.loads(json.dumps(different.to_dict()))["similarity"] == different.similarity
 
 
 def test_compare_refuses_an_attempt_without_results(store: Store, why_attempts: list[Attempt]):

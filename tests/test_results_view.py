@@ -1,13 +1,19 @@
+import numpy as np
 import pandas as pd
 import pytest
+from test_delivery import _voice, _words
 from transcripts import transcript_from_text
 
 from rehearse.analysis.analysis import analyze_transcript
+from rehearse.analysis.delivery import analyze_delivery
+from rehearse.analysis.report import format_report
 from rehearse.analysis.results_view import (
     AUDIO_MIME_TYPES,
+    VOICE_CHARTS,
     attempt_heading_html,
     attempts_frame,
     audio_mime,
+    cards_html,
     headlines,
     name_their_file,
     overall_progress,
@@ -16,11 +22,16 @@ from rehearse.analysis.results_view import (
     pauses_frame,
     star_html,
     star_rows,
+    tip_html,
     tips_html,
     transcript_html,
     transcript_legend,
+    voice_chart,
+    voice_frame,
+    voice_verdict,
 )
-from rehearse.history.store import AUDIO_SUFFIXES, Attempt
+from rehearse.history.progress import attempt_markdown
+from rehearse.history.store import AUDIO_SUFFIXES, Attempt, open_store
 
 STORY = (
     "In my last job our release process took two full days. My task was to make it faster. "
@@ -289,3 +300,96 @@ def test_an_error_names_the_candidates_file_not_the_stores_copy():
         "“notes.wav” is not an audio file this tool can read, or it is damaged."
     )
     assert name_their_file(message, "attempt-000010.wav", None).startswith("Your recording is not an audio")
+
+
+def _spoken(**voice) -> dict:
+    """An analysis with a voice: synthetic speech (see test_delivery) at a steady 150 Hz unless told."""
+    audio, transcript = _voice(30.0, _words(30.0), **voice)
+    delivery = analyze_delivery(audio, transcript)
+    return analyze_transcript(transcript, question=QUESTION, delivery=delivery).to_dict()
+
+
+@pytest.fixture(scope="module")
+def fading() -> dict:
+    # Flat pitch and a voice that drops 15 dB over the answer.
+    return _spoken(gain_db=lambda time: -15.0 * time / 30.0)
+
+
+@pytest.fixture(scope="module")
+def lively() -> dict:
+    return _spoken(pitch_hz=lambda time: 150.0 * 2 ** (np.sin(time) / 2))
+
+
+def test_voice_gets_a_plain_words_verdict_and_what_fine_looks_like(fading: dict, lively: dict):
+    problems = voice_verdict(fading)
+    assert problems.headline == "2 things to work on in your voice."
+    assert "Rise and fall: flat." in problems.lines[0] and "Loudness: fading." in problems.lines[1]
+    fine = voice_verdict(lively)
+    assert fine.headline == "Your voice sounds fine: nothing to change."
+    assert fine.lines[:2] == (
+        "Rise and fall: lively. Your voice moves up and down as you speak.",
+        "Loudness: steady. About as loud at the end as at the start.",
+    )
+    assert fine.fine.startswith("Fine looks like:")
+    for verdict in (problems, fine):
+        words = " ".join((verdict.headline, *verdict.lines, verdict.fine))
+        assert "semitone" not in words and "dB" not in words
+    assert voice_verdict({**fading, "delivery": None}) is None
+
+
+def test_voice_chart_draws_pitch_and_loudness_over_the_answer(fading: dict):
+    frame = voice_frame(fading)
+    assert list(frame.columns) == ["time_s", "loudness", "pitch"]
+    assert len(frame) == len(fading["delivery"]["windows"])
+    assert frame["loudness"].iloc[0] > frame["loudness"].iloc[-1] + 8  # the fade is visible
+    for measure in ("pitch", "loudness"):
+        spec = voice_chart(fading, measure).to_dict()
+        assert spec["title"] == VOICE_CHARTS[measure][0]
+    # A tip about getting quieter points where it happens, not at 0:00.
+    [tip] = [tip for tip in fading["tips"] if tip["message"].startswith("Keep your volume up")]
+    assert tip["start"] > 2.0
+
+
+def test_the_markdown_report_has_the_voice_section(fading: dict, store_attempt):
+    report = attempt_markdown(store_attempt(fading))
+    voice = report.split("## Voice", 1)[1].split("## ", 1)[0]
+    assert "2 things to work on in your voice." in voice and "Loudness: fading." in voice
+    assert "Fine looks like:" in voice
+
+
+def test_tables_become_cards_that_wrap_on_a_phone():
+    frame = pd.DataFrame(
+        {"Best": ["★", ""], "Attempt": ["#2", "#1"], "Length": ["1:20", "0:40"], "Verdict": ["better", None]}
+    )
+    rendered = cards_html(frame, title_columns=("Best", "Attempt"), styles={"better": "color:green"})
+    assert rendered.count("class='rehearse-card'") == 2
+    assert "★ · #2" in rendered and "flex-wrap:wrap" in rendered
+    assert "<span style='font-weight:600;color:green'>better</span>" in rendered
+    assert "None" not in rendered
+    assert "&lt;b&gt;" in cards_html(pd.DataFrame({"A": ["<b>"], "B": [1]}), title_columns=("A",))
+
+
+def test_a_tip_says_where_and_quotes_the_guide(story: dict):
+    tip = {"message": "Slow down.", "evidence": "190 words per minute.", "advice": "Be clear.", "start": 9.2}
+    rendered = tip_html(3, tip)
+    assert "3. Slow down." in rendered and "(at 0:09)" in rendered and "Guide: “Be clear.”" in rendered
+
+
+@pytest.fixture
+def store_attempt(rehearse_home):
+    store = open_store()
+
+    def save(analysis: dict) -> Attempt:
+        attempt_id = store.save_recording(analysis["question"] or QUESTION, b"RIFF-audio", ".wav")
+        store.save_analysis(attempt_id, analysis)
+        return store.get_attempt(attempt_id)
+
+    return save
+
+
+def test_the_terminal_report_has_the_same_voice_words():
+    audio, transcript = _voice(30.0, _words(30.0), gain_db=lambda time: -15.0 * time / 30.0)
+    analysis = analyze_transcript(transcript, question=QUESTION, delivery=analyze_delivery(audio, transcript))
+    voice = format_report(analysis).split("\nVoice\n", 1)[1].split("\n\n", 1)[0]
+    assert voice.splitlines()[0] == "  2 things to work on in your voice."
+    assert "Loudness: fading." in voice and "semitone" not in voice

@@ -188,6 +188,18 @@ def test_previous_attempt_is_the_latest_analysed_one_at_the_same_question(store:
     assert store.previous_attempt("Why do you want to work for us?", other_question) is None
 
 
+def test_a_sample_answer_is_never_the_previous_attempt(store: Store):
+    mine = store.save_recording(QUESTION, b"1", ".wav")
+    store.save_analysis(mine, ANALYSIS)
+    sample = store.save_recording(QUESTION, b"2", ".wav")
+    store.save_analysis(sample, ANALYSIS | {"sample": True})
+    current = store.save_recording(QUESTION, b"3", ".wav")
+
+    previous = store.previous_attempt(QUESTION, current)
+    assert previous is not None and previous.id == mine
+    assert store.previous_attempt(QUESTION, mine) is None
+
+
 def test_foreign_keys_are_enforced(store: Store):
     with pytest.raises(StoreError, match="FOREIGN KEY"), store._transaction() as connection:
         connection.execute(

@@ -5,7 +5,19 @@ from transcripts import transcript_from_text
 from rehearse.analysis.analysis import AnalysisOptions, analyze_transcript
 from rehearse.analysis.example import ExampleOptions, ExampleResult
 from rehearse.analysis.star import STAR_PARTS
-from rehearse.analysis.tips import MAX_TIPS, _example_tips, clock, plural, spoken
+from rehearse.analysis.tips import (
+    ADVICE_ACHIEVEMENTS,
+    ADVICE_COMPOSED,
+    ADVICE_CONCISE,
+    ADVICE_CONFIDENCE,
+    MAX_TIPS,
+    QUOTE_WORDS,
+    _example_tips,
+    clock,
+    opening,
+    plural,
+    spoken,
+)
 
 RAMBLING = "um like I think maybe we kind of did stuff, you know, um, basically. " * 30
 
@@ -91,3 +103,57 @@ def test_no_story_tip_only_when_the_model_is_sure_there_is_none():
     assert not _example_tips(absent)
     [tip] = _example_tips(replace(absent, says_no_example=True))
     assert "specific story" in tip.message
+
+
+def _tips(text: str, **spacing: float) -> list:
+    return list(
+        analyze_transcript(
+            transcript_from_text(text, **spacing), question="Why do you want to work here?"
+        ).tips
+    )
+
+
+def test_one_point_said_five_times_gets_a_repetition_tip():
+    text = " ".join(
+        f"{opening} the customer always comes first, and that is what I believe."
+        for opening in ("For me", "Really", "Honestly", "In short", "Again")
+    )
+    [tip] = [tip for tip in _tips(text) if tip.message.startswith("Make each point once")]
+    assert tip.evidence.startswith("“customer always comes first")
+    assert tip.evidence.endswith("” comes back 5 times.")
+    assert tip.advice == ADVICE_CONCISE
+
+
+def test_a_phrase_said_twice_gets_no_repetition_tip():
+    text = "The billing system failed. I rebuilt the billing system in a week and the team was happy."
+    assert not [tip for tip in _tips(text) if tip.message.startswith("Make each point once")]
+
+
+def test_the_shorter_sentences_tip_quotes_the_opening_of_a_sentence_in_the_transcript():
+    long_sentence = " ".join(["and then we went over the plan again with the team"] * 5) + "."
+    text = long_sentence[0].upper() + long_sentence[1:]
+    transcript = transcript_from_text(text)
+    [tip] = [tip for tip in _tips(text) if tip.message.startswith("Use shorter sentences")]
+    quote = tip.evidence.split("the longest: “", 1)[1].removesuffix("”")
+    assert quote.endswith(" …")
+    assert quote.removesuffix(" …") in transcript.text
+    assert len(quote.split()) == QUOTE_WORDS + 1
+
+
+def test_opening_keeps_a_short_sentence_whole():
+    assert opening("We shipped it.") == "We shipped it."
+    assert opening("one two three four", words=2) == "one two …"
+
+
+def test_each_tip_cites_the_guide_line_that_fits_it():
+    rambling = _tips(RAMBLING, words_per_minute=200)
+    cited = {tip.message.split(" ")[0]: tip.advice for tip in rambling}
+    assert cited["Cut"] == ADVICE_COMPOSED  # fillers: composure
+    assert cited["Slow"] == ADVICE_CONCISE  # pace: clarity
+    hedges = _tips("I think we did it. Maybe it worked. I guess it was probably fine. I think so.")
+    [hedge] = [tip for tip in hedges if tip.message.startswith("Drop the hedges")]
+    assert hedge.advice == ADVICE_CONFIDENCE
+    quantify = [tip for tip in _example_tips(_example(quantified=())) if "number" in tip.message]
+    assert quantify[0].advice == ADVICE_ACHIEVEMENTS
+    # The same quote is never attached to both a filler tip and a hedge tip, as it was.
+    assert hedge.advice != cited["Cut"]

@@ -30,6 +30,8 @@ HEDGES = (
     "more or less",
     "i would say",
 )
+# "I think about the team" is thinking, not doubting: these words after a hedge make it no hedge.
+_NOT_A_HEDGE_BEFORE = {"i think": ("about", "of", "back", "through"), "i believe": ("in",)}
 # A repeated phrase made only of these words ("and then the") says nothing about the answer.
 _FUNCTION_WORDS = frozenset(
     {"a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "that", "this",
@@ -125,7 +127,11 @@ def analyze_conciseness(
         verdict = "ok"
     split = sentences(words)
     lengths = [len(sentence) for sentence in split]
-    longest = max(split, key=len) if split else []
+    # Quoted as said, fillers included, so the quote is a piece of the transcript the candidate can find.
+    said = sentences(transcript.words)
+    longest = (
+        max(said, key=lambda sentence: sum(not is_vocal_filler(w.text) for w in sentence)) if said else []
+    )
     return ConcisenessResult(
         duration_s=duration_s,
         word_count=len(words),
@@ -148,7 +154,10 @@ def _hedges(words: list[Word]) -> tuple[Hedge, ...]:
     while index < len(tokens):
         for hedge in HEDGES:
             parts = hedge.split()
-            if tokens[index : index + len(parts)] == parts:
+            after = tokens[index + len(parts)] if index + len(parts) < len(tokens) else ""
+            if tokens[index : index + len(parts)] == parts and after not in _NOT_A_HEDGE_BEFORE.get(
+                hedge, ()
+            ):
                 found.append(Hedge(hedge, words[index].start, words[index + len(parts) - 1].end))
                 index += len(parts)
                 break

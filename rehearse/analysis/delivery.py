@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import librosa
 import numpy as np
 
-from rehearse.analysis.text import sentences
+from rehearse.analysis.text import clock, quote_ending_sentence, sentences
 from rehearse.errors import NoSpeechError, ParameterError
 from rehearse.speech.audio import SAMPLE_RATE, Audio
 from rehearse.speech.transcript import Transcript, Word
@@ -224,8 +224,8 @@ def analyze_delivery(
                 kind="monotone",
                 message="Let your voice rise and fall: stress the words that carry your point.",
                 evidence=(
-                    f"Your pitch varies by {pitch_std:.1f} semitones; lively speakers vary by "
-                    f"{options.monotone_semitones:g} or more."
+                    f"Your voice stays close to one note: it moves about {pitch_std / options.monotone_semitones:.0%}"
+                    " as much as a lively speaker's."
                 ),
                 start=transcript.words[0].start,
                 end=transcript.words[-1].end,
@@ -233,25 +233,32 @@ def analyze_delivery(
         )
     if fading:
         measured = [window for window in windows if window.level_db is not None]
+        # Where the fall shows: the first stretch that is clearly quieter than the answer's opening.
+        quieter = next(
+            (w for w in measured if measured[0].level_db - w.level_db >= options.fading_drop_db / 2),
+            measured[-1],
+        )
         findings.append(
             Finding(
                 kind="fading",
                 message="Keep your volume up to the last sentence.",
-                evidence=f"Your voice gets quieter as you go: about {fading_drop:.0f} dB softer by the end.",
-                start=measured[0].start,
+                evidence=(
+                    "Your voice gets quieter as you go: by the end it is about "
+                    f"{_loudness_share(fading_drop)} as loud as at the start."
+                ),
+                start=quieter.start,
                 end=measured[-1].end,
             )
         )
     if trailing_off:
-        moments = ", ".join(f"{ending.tail_start:.0f} s" for ending in trailing[:3])
+        moments = ", ".join(clock(ending.tail_start) for ending in trailing[:3])
         findings.append(
             Finding(
                 kind="trailing_off",
                 message="Finish each sentence as firmly as you start it.",
                 evidence=(
-                    f"{len(trailing)} of {len(endings)} sentences fade out at the end "
-                    f"({options.trailing_drop_db:g} dB or more quieter), at {moments}"
-                    f"{' and later' if len(trailing) > 3 else ''}: \u201c{trailing[0].last_words}\u201d."
+                    f"{len(trailing)} of {len(endings)} sentences fade away on their last words, at {moments}"
+                    f"{' and later' if len(trailing) > 3 else ''}: {quote_ending_sentence(trailing[0].last_words)}"
                 ),
                 start=trailing[0].tail_start,
                 end=trailing[0].end,
@@ -273,6 +280,15 @@ def analyze_delivery(
         findings=tuple(findings),
         options=options,
     )
+
+
+def _loudness_share(drop_db: float) -> str:
+    """A fall in dB as the share of the starting loudness a listener hears: 6 dB is "half"."""
+    share = 10 ** (-drop_db / 20)
+    for limit, words in ((0.2, "less than a fifth"), (0.29, "a quarter"), (0.4, "a third"), (0.6, "half")):
+        if share <= limit:
+            return words
+    return f"{share:.0%}"
 
 
 def warm_up() -> None:

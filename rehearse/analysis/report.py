@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rehearse.analysis.analysis import Analysis
 from rehearse.analysis.example import STAR_PARTS
+from rehearse.analysis.results_view import voice_verdict
 from rehearse.analysis.tips import clock
 from rehearse.evaluation.accuracy import filler_accuracy_note
 
@@ -37,6 +38,7 @@ def format_report(analysis: Analysis) -> str:
         "  Pace trend   "
         + "  ".join(f"{clock(window.start)} {window.words_per_minute:g}" for window in pacing.windows),
         "",
+        *_voice_lines(analysis),
         "Content",
         f"  Length       {clock(conciseness.duration_s)}, {conciseness.word_count} words ({conciseness.verdict}; "
         f"target {clock(conciseness.band_s[0])}-{clock(conciseness.band_s[1])})",
@@ -66,23 +68,8 @@ def format_report(analysis: Analysis) -> str:
 
 
 def _voice_lines(analysis: Analysis) -> list[str]:
-    delivery = analysis.delivery
-    if delivery is None:
+    """The voice in the words the results page and the Markdown report use; nothing without audio."""
+    verdict = voice_verdict(analysis.to_dict())
+    if verdict is None:
         return []
-    if delivery.pitch_std_semitones is None:
-        pitch = "not enough voiced speech to measure"
-    else:
-        pitch = (
-            f"varies {delivery.pitch_std_semitones:g} semitones"
-            f" ({'flat' if delivery.monotone else 'lively enough'})"
-        )
-    trend = delivery.loudness_trend_db_per_minute
-    volume = (
-        "steady" if trend is None else f"{trend:+g} dB per minute" + (" (fading)" if delivery.fading else "")
-    )
-    trailing = sum(1 for ending in delivery.sentence_endings if ending.trailing)
-    return [
-        f"  Pitch        {pitch}",
-        f"  Volume       {volume}; {trailing} of {len(delivery.sentence_endings)} sentences trail off",
-        f"  Speaking     {delivery.speaking_share:.0%} of the recording",
-    ]
+    return ["Voice", f"  {verdict.headline}", *(f"  {line}" for line in verdict.lines), ""]

@@ -16,7 +16,7 @@ import pandas as pd
 from rehearse.analysis.conciseness import TARGET_TOLERANCE
 from rehearse.analysis.text import normalize
 from rehearse.analysis.tips import clock
-from rehearse.evaluation.accuracy import filler_accuracy_note
+from rehearse.evaluation.accuracy import filler_accuracy_line
 from rehearse.history.store import Attempt
 
 STAR_LABELS = {
@@ -50,6 +50,11 @@ _STAGES = {
 }
 # Word and marker times are rounded to milliseconds by the engine; this absorbs the rounding.
 _TIME_TOLERANCE_S = 0.01
+# What a voice that needs no work sounds like, in the words the verdict uses.
+VOICE_FINE = (
+    "Fine looks like: your voice rises and falls on the words that matter, stays about as loud at the "
+    "end as at the start, and finishes each sentence clearly."
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,8 @@ def _fillers_headline(analysis: dict, previous: dict | None) -> Headline:
     delta = None if previous is None else f"{per_minute - previous['fillers']['per_minute']:+.1f}"
     count = fillers["count"]
     found = "None found." if count == 0 else f"{count} in total; highlighted in the transcript."
-    note = f"{found} {filler_accuracy_note()}"
+    # One short line; the page links it to the full explanation (filler_accuracy_note).
+    note = f"{found} {filler_accuracy_line()}"
     # Fewer fillers is better, so a drop is shown in green.
     return Headline("Fillers per minute", f"{per_minute:.1f}", delta, "inverse", note)
 
@@ -189,6 +195,93 @@ def _star_headline(analysis: dict, previous: dict | None) -> Headline:
     )
     delta = None if previous is None else f"{found - sum(previous['example']['star'].values()):+d}"
     return Headline("STAR parts found", f"{found} of 4", delta, "normal", note)
+
+
+@dataclass(frozen=True)
+class VoiceVerdict:
+    """The voice in plain words: one headline, a line per thing heard (pitch, loudness, endings)."""
+
+    headline: str
+    lines: tuple[str, ...]
+    fine: str = VOICE_FINE
+
+
+def voice_verdict(analysis: dict) -> VoiceVerdict | None:
+    """How the voice came across, without semitones or decibels; None when there was no audio."""
+    delivery = analysis.get("delivery")
+    if delivery is None:
+        return None
+    if delivery["pitch_std_semitones"] is None:
+        pitch = "Rise and fall: too little clear voice to judge."
+    elif delivery["monotone"]:
+        pitch = "Rise and fall: flat. Your voice stays close to one note."
+    else:
+        pitch = "Rise and fall: lively. Your voice moves up and down as you speak."
+    loudness = (
+        "Loudness: fading. You get quieter towards the end."
+        if delivery["fading"]
+        else "Loudness: steady. About as loud at the end as at the start."
+    )
+    endings = delivery["sentence_endings"]
+    trailing = sum(ending["trailing"] for ending in endings)
+    if not endings:
+        finish = "Sentence endings: too few sentences to judge."
+    elif delivery["trailing_off"]:
+        finish = f"Sentence endings: {trailing} of {len(endings)} fade away on their last words."
+    else:
+        finish = "Sentence endings: firm. Your sentences finish clearly."
+    problems = len(delivery["findings"])
+    headline = (
+        "Your voice sounds fine: nothing to change."
+        if problems == 0
+        else "One thing to work on in your voice."
+        if problems == 1
+        else f"{problems} things to work on in your voice."
+    )
+    return VoiceVerdict(headline, (pitch, loudness, finish))
+
+
+def voice_frame(analysis: dict) -> pd.DataFrame:
+    """Loudness and pitch per stretch of the answer, against the answer's own typical level (0)."""
+    windows = (analysis.get("delivery") or {}).get("windows", [])
+    return pd.DataFrame(
+        {
+            "time_s": [(window["start"] + window["end"]) / 2 for window in windows],
+            "loudness": [window["level_db"] for window in windows],
+            "pitch": [window["pitch_semitones"] for window in windows],
+        },
+        columns=["time_s", "loudness", "pitch"],
+    )
+
+
+VOICE_CHARTS = {
+    "pitch": ("Pitch: higher ↑ lower ↓", "#7048e8"),
+    "loudness": ("Loudness: louder ↑ quieter ↓", "#1c7ed6"),
+}
+
+
+def voice_chart(analysis: dict, measure: str) -> alt.LayerChart:
+    """Pitch or loudness over the answer as a line, with the answer's typical level as a dashed line.
+
+    The axis carries no numbers: the shape (does it move, does it sink at the end) is the point.
+    """
+    title, color = VOICE_CHARTS[measure]
+    frame = voice_frame(analysis).dropna(subset=[measure])
+    x = alt.X("time_s:Q", title="Seconds into the answer", scale=alt.Scale(domainMin=0))
+    line = (
+        alt.Chart(frame)
+        .mark_line(point=True, color=color)
+        .encode(x=x, y=alt.Y(f"{measure}:Q", title=None, axis=alt.Axis(labels=False, ticks=False)))
+    )
+    typical = (
+        alt.Chart(pd.DataFrame({"level": [0.0]}))
+        .mark_rule(color="#868e96", strokeDash=[4, 4])
+        .encode(y="level:Q")
+    )
+    # fit-x: the height is the plot's own; under Streamlit's default "fit" the title and the axis took
+    # almost all of it and the line was drawn flat (seen in the 390 px and 1280 px screenshots).
+    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return alt.layer(typical, line).properties(height=90, title=title, autosize=autosize)
 
 
 def star_rows(analysis: dict) -> list[StarRow]:
@@ -334,19 +427,24 @@ def pace_chart(analysis: dict) -> alt.LayerChart:
     return alt.layer(comfortable, pauses, pace).properties(height=260)
 
 
+NO_TIPS_HTML = "<p>Nothing stands out to change: rehearse another question.</p>"
+
+
 def tips_html(analysis: dict) -> str:
     """The tips, most important first: what to change, the evidence from the answer, and the guide's advice."""
     if not analysis["tips"]:
-        return "<p>Nothing stands out to change: rehearse another question.</p>"
-    items = []
-    for tip in analysis["tips"]:
-        when = "" if tip["start"] is None else f" <small>(at {clock(tip['start'])})</small>"
-        items.append(
-            f"<li style='margin-bottom:0.6rem'><strong>{html.escape(tip['message'])}</strong>{when}"
-            f"<br><span style='color:#495057'>{html.escape(tip['evidence'])}</span>"
-            f"<br><em style='color:#495057'>Guide: {html.escape(tip['advice'])}</em></li>"
-        )
-    return "<ol style='padding-left:1.2rem'>" + "".join(items) + "</ol>"
+        return NO_TIPS_HTML
+    return "".join(tip_html(number, tip) for number, tip in enumerate(analysis["tips"], start=1))
+
+
+def tip_html(number: int, tip: dict) -> str:
+    """One tip: the page puts a button that plays the answer from ``tip["start"]`` beside it."""
+    when = "" if tip["start"] is None else f" <small>(at {clock(tip['start'])})</small>"
+    return (
+        f"<div style='margin-bottom:0.4rem'><strong>{number}. {html.escape(tip['message'])}</strong>{when}"
+        f"<br><span style='color:#495057'>{html.escape(tip['evidence'])}</span>"
+        f"<br><em style='color:#495057'>Guide: “{html.escape(tip['advice'])}”</em></div>"
+    )
 
 
 def star_html(analysis: dict) -> str:
@@ -367,6 +465,43 @@ def star_html(analysis: dict) -> str:
             f"<br><span style='color:#495057;margin-left:1.6rem'>{shown}</span></li>"
         )
     return "<ul style='padding-left:0'>" + "".join(items) + "</ul>"
+
+
+CARD_STYLE = (
+    "border:1px solid #dee2e6;border-radius:8px;padding:0.45rem 0.75rem;margin-bottom:0.5rem;"
+    "max-width:100%;box-sizing:border-box;overflow-wrap:anywhere"
+)
+
+
+def cards_html(
+    frame: pd.DataFrame, *, title_columns: tuple[str, ...], styles: dict[str, str] | None = None
+) -> str:
+    """A table as one card per row, its numbers wrapping inside the card: readable on a phone.
+
+    A wide table needs a sideways scroll at 390 px, which hid every number but the first columns. The
+    ``title_columns`` make the card's heading; every other non-empty cell becomes a labelled value.
+    ``styles`` maps a cell's value ("better") to the CSS it is shown with.
+    """
+    styles = styles or {}
+    cards = []
+    for _, row in frame.iterrows():
+        title = " · ".join(html.escape(str(row[column])) for column in title_columns if str(row[column]))
+        values = [
+            f"<span style='display:inline-block;margin-right:1.1rem'><small style='color:#6c757d'>"
+            f"{html.escape(str(column))}</small><br><span style='font-weight:600;{styles.get(str(row[column]), '')}'>"
+            f"{html.escape(_cell(row[column]))}</span></span>"
+            for column in frame.columns
+            if column not in title_columns and str(row[column]) not in ("", "None", "nan")
+        ]
+        cards.append(
+            f"<div class='rehearse-card' style='{CARD_STYLE}'><div>{title}</div>"
+            f"<div style='display:flex;flex-wrap:wrap;row-gap:0.25rem'>{''.join(values)}</div></div>"
+        )
+    return "".join(cards)
+
+
+def _cell(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def attempts_frame(attempts: list[Attempt]) -> pd.DataFrame:

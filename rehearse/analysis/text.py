@@ -44,3 +44,14 @@ def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
 
 def join(words: list[Word] | tuple[Word, ...]) -> str:
     return " ".join(word.text for word in words)
+
+
+def quote_ending_sentence(text: str) -> str:
+    """Quoted words that end a sentence, with one full stop: “in six weeks.” not “in six weeks.”."""
+    return f"“{text}”" if text.rstrip(_CLOSING).endswith((".", "!", "?")) else f"“{text}”."
+
+
+def clock(seconds: float) -> str:
+    """Format seconds as m:ss, the way a candidate finds a moment in a recording."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"

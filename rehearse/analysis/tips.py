@@ -10,21 +10,35 @@ from rehearse.analysis.delivery import DeliveryResult
 from rehearse.analysis.example import ExampleResult
 from rehearse.analysis.fillers import FillerResult
 from rehearse.analysis.pacing import PacingResult
+from rehearse.analysis.text import clock
 
 MAX_TIPS = 5
-# The advice each tip follows, quoted from the guide chapter on second-round and final interviews.
-ADVICE_EXAMPLES = "Provide specific examples: back up your skills and qualifications with specific examples."
+# The advice each tip follows, quoted from the guide chapter on second-round and final interviews;
+# each tip cites the line that says what the tip asks for.
+ADVICE_EXAMPLES = "Provide specific examples: Back up your skills and qualifications with specific examples from your past experiences."
+ADVICE_ACHIEVEMENTS = (
+    "Discuss achievements, challenges overcome, and lessons learned to showcase your abilities effectively."
+)
+ADVICE_CONCRETE = "Prepare concrete examples that showcase your alignment with these requirements."
 ADVICE_CONCISE = "Practice articulating your answers concisely and with clarity."
 ADVICE_STRUCTURE = "Prepare confident, well-structured responses."
-ADVICE_PROFESSIONAL = "Remain composed, confident, and professional throughout the interview."
-ADVICE_ENTHUSIASM = "Demonstrate confidence, enthusiasm, and professionalism throughout the process."
+ADVICE_PREPARE = "Think about potential challenging questions that may arise during the interview and prepare confident, well-structured responses."
+ADVICE_COMPOSED = "Remain composed, confident, and professional throughout the interview."
+ADVICE_CONFIDENCE = (
+    "Remember to demonstrate confidence, enthusiasm, and professionalism throughout the process."
+)
+ADVICE_ENTHUSIASM = "Demonstrate your enthusiasm and engagement."
 # Voice findings matter, but less than what the answer says and how fluently it is said.
 _DELIVERY_PRIORITY = {"monotone": 42, "trailing_off": 38, "fading": 32}
 FILLERS_HIGH_PER_MINUTE = 4.0
 FILLERS_NOTICEABLE_PER_MINUTE = 2.0
 HEDGES_NOTICEABLE = 3
+# A phrase said this often is one point made again and again, not a phrase that happens to recur.
+REPEATS_NOTICEABLE = 3
 LONG_PAUSES_NOTICEABLE = 3
 SENTENCE_TOO_LONG_WORDS = 35
+# A long sentence is quoted by its opening words: enough to find it in the transcript.
+QUOTE_WORDS = 15
 
 
 @dataclass(frozen=True)
@@ -49,10 +63,10 @@ def plural(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def clock(seconds: float) -> str:
-    """Format seconds as m:ss, the way a candidate finds a moment in a recording."""
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d}"
+def opening(sentence: str, *, words: int = QUOTE_WORDS) -> str:
+    """The sentence as said, or its first ``words`` words and an ellipsis when it is longer."""
+    said = sentence.split()
+    return sentence if len(said) <= words else " ".join(said[:words]) + " …"
 
 
 def build_tips(
@@ -111,7 +125,7 @@ def _example_tips(example: ExampleResult) -> list[Tip]:
             Tip(
                 message="Put a number on the result (time saved, percentage, money, people).",
                 evidence=f"Result heard: “{example.evidence['result'] or 'none'}”",
-                advice=ADVICE_EXAMPLES,
+                advice=ADVICE_ACHIEVEMENTS,
                 start=None,
                 priority=60,
             )
@@ -129,7 +143,7 @@ def _filler_tips(fillers: FillerResult) -> list[Tip]:
         Tip(
             message=f"Cut the fillers ({', '.join(words)}): pause silently instead.",
             evidence=f"{plural(fillers.count, 'filler')}, {fillers.per_minute:.1f} per minute; the first “{spoken(first.text)}” at {clock(first.start)}.",
-            advice=ADVICE_PROFESSIONAL,
+            advice=ADVICE_COMPOSED,
             start=first.start,
             priority=90 if fillers.per_minute >= FILLERS_HIGH_PER_MINUTE else 50,
         )
@@ -160,7 +174,7 @@ def _pace_tips(pacing: PacingResult) -> list[Tip]:
             Tip(
                 message="Prepare the outline of this answer so you do not stop to search for the next point.",
                 evidence=f"{len(long_pauses)} pauses of {pacing.options.long_pause_s:g} s or more; the first at {clock(long_pauses[0].start)}.",
-                advice=ADVICE_STRUCTURE,
+                advice=ADVICE_PREPARE,
                 start=long_pauses[0].start,
                 priority=40,
             )
@@ -193,7 +207,7 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
             Tip(
                 message=f"Say more: {aim}. A shorter answer rarely shows enough of what you did.",
                 evidence=evidence,
-                advice=ADVICE_EXAMPLES,
+                advice=ADVICE_CONCRETE,
                 start=None,
                 priority=65,
             )
@@ -204,7 +218,7 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
             Tip(
                 message="Drop the hedges (“I think”, “maybe”): state what you did and what it achieved.",
                 evidence=f"{plural(len(conciseness.hedges), 'hedge')}; the first “{spoken(first.text)}” at {clock(first.start)}.",
-                advice=ADVICE_PROFESSIONAL,
+                advice=ADVICE_CONFIDENCE,
                 start=first.start,
                 priority=45,
             )
@@ -213,10 +227,21 @@ def _length_tips(conciseness: ConcisenessResult) -> list[Tip]:
         tips.append(
             Tip(
                 message="Use shorter sentences: one idea each makes the structure easy to follow.",
-                evidence=f"Sentences average {conciseness.mean_sentence_words:g} words; the longest: “{conciseness.longest_sentence}”",
+                evidence=f"Sentences average {conciseness.mean_sentence_words:g} words; the longest: “{opening(conciseness.longest_sentence)}”",
                 advice=ADVICE_STRUCTURE,
                 start=None,
                 priority=35,
+            )
+        )
+    repeated = next(iter(conciseness.repeated_phrases), None)
+    if repeated is not None and repeated.count >= REPEATS_NOTICEABLE:
+        tips.append(
+            Tip(
+                message="Make each point once, then move on: saying it again adds length, not weight.",
+                evidence=f"“{spoken(repeated.text)}” comes back {repeated.count} times.",
+                advice=ADVICE_CONCISE,
+                start=None,
+                priority=55,
             )
         )
     return tips
@@ -229,7 +254,7 @@ def _delivery_tips(delivery: DeliveryResult | None) -> list[Tip]:
         Tip(
             message=finding.message,
             evidence=finding.evidence,
-            advice=ADVICE_ENTHUSIASM if finding.kind == "monotone" else ADVICE_PROFESSIONAL,
+            advice=ADVICE_ENTHUSIASM if finding.kind == "monotone" else ADVICE_COMPOSED,
             start=finding.start,
             priority=_DELIVERY_PRIORITY.get(finding.kind, 30),
         )

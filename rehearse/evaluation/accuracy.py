@@ -103,6 +103,20 @@ def filler_accuracy_note() -> str:
     return f"{found}, but about {' and '.join(false_alarms)} were not fillers, so take the count as a rough guide."
 
 
+def filler_accuracy_line() -> str:
+    """The caveat shown under a filler count: one short line; :func:`filler_accuracy_note` explains it."""
+    accuracy = measured_accuracy()
+    if accuracy is None:
+        return "An estimate: this detector has not been measured yet."
+    found = f"it finds about {in_tens(accuracy.vocal_recall)} in 10 “um”s"
+    if any(
+        1 - precision > RELIABLE_FALSE_SHARE
+        for precision in (accuracy.vocal_precision, accuracy.lexical_precision)
+    ):
+        return f"A rough count: {found}, and some it flags are not fillers."
+    return f"An estimate: {found}, so the true count may be higher."
+
+
 def save_accuracy(accuracy: MeasuredAccuracy, path: Path = ACCURACY_FILE) -> Path:
     path.write_text(json.dumps(accuracy.to_dict(), indent=1) + "\n", encoding="utf-8")
     measured_accuracy.cache_clear()

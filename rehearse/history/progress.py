@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from rehearse.analysis.conciseness import TARGET_TOLERANCE
-from rehearse.analysis.results_view import STAR_LABELS, headlines, length_band, star_rows, when
+from rehearse.analysis.results_view import STAR_LABELS, headlines, length_band, star_rows, voice_verdict, when
 from rehearse.analysis.tips import clock
 from rehearse.errors import ParameterError
 from rehearse.history.store import Attempt, Session
@@ -42,6 +42,11 @@ PACE_STEADY_WPM = 5
 # How far apart (fillers per minute) the lowest and highest attempt must be before the summary warns
 # that they swing too much for the two averages to say much.
 FILLERS_UNEVEN_SWING = 3.0
+# Below this share of shared words, two answers tell different stories: a word diff between them is a
+# wall of red and green, so the page shows them side by side instead. Measured with similarity(): one
+# answer said again with its fillers cut 0.90, the same point reworded around a new example 0.48, the
+# app's two sample answers 0.05, a story and a "why here" answer 0.11.
+DIFF_MIN_SIMILARITY = 0.5
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -126,6 +131,13 @@ class Comparison:
     second: Point
     changes: tuple[Change, ...]
     diff: tuple[DiffPart, ...]
+    # Share of the words the two transcripts have in common (0-1, difflib's ratio over words).
+    similarity: float = 0.0
+
+    @property
+    def close(self) -> bool:
+        """Whether the answers are close enough for a word diff to read as edits rather than noise."""
+        return self.similarity >= DIFF_MIN_SIMILARITY
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -133,6 +145,7 @@ class Comparison:
             "second": self.second.attempt_id,
             "changes": [asdict(change) for change in self.changes],
             "diff": [asdict(part) for part in self.diff],
+            "similarity": self.similarity,
         }
 
 
@@ -449,8 +462,15 @@ def compare(first: Attempt, second: Attempt) -> Comparison:
                 _verdict(metric, before, after),
             )
         )
-    diff = word_diff(analysis_of(first)["transcript"]["text"], analysis_of(second)["transcript"]["text"])
-    return Comparison(before, after, tuple(changes), diff)
+    texts = analysis_of(first)["transcript"]["text"], analysis_of(second)["transcript"]["text"]
+    return Comparison(before, after, tuple(changes), word_diff(*texts), round(similarity(*texts), 3))
+
+
+def similarity(first: str, second: str) -> float:
+    """Share of the words two transcripts have in common, in order (0 none, 1 the same words)."""
+    return difflib.SequenceMatcher(
+        None, [_word_key(w) for w in first.split()], [_word_key(w) for w in second.split()], autojunk=False
+    ).ratio()
 
 
 def _verdict(metric: _Metric, before: Point, after: Point) -> str:
@@ -537,7 +557,13 @@ def format_comparison(comparison: Comparison) -> str:
             f"{format_value(change.unit, change.second):>9}"
             f"{format_value(change.unit, change.difference, signed=True):>9}  {change.verdict}".rstrip()
         )
-    lines += ["", "Wording ([-only in the first-] {+only in the second+})", diff_text(comparison.diff)]
+    if comparison.close:
+        lines += ["", "Wording ([-only in the first-] {+only in the second+})", diff_text(comparison.diff)]
+    else:
+        lines += [
+            "",
+            f"Wording: the answers share {comparison.similarity:.0%} of their words, too few for a word diff.",
+        ]
     return "\n".join(lines)
 
 
@@ -690,6 +716,17 @@ def attempt_markdown(attempt: Attempt) -> str:
     for row in star_rows(analysis):
         shown = f"“{_markdown(row.evidence)}”" if row.evidence else "not found"
         lines.append(f"- [{'x' if row.found else ' '}] **{row.label}**: {shown}")
+    if (voice := voice_verdict(analysis)) is not None:
+        lines += [
+            "",
+            "## Voice",
+            "",
+            voice.headline,
+            "",
+            *(f"- {line}" for line in voice.lines),
+            "",
+            voice.fine,
+        ]
     lines += ["", "## What to work on", ""]
     for number, tip in enumerate(analysis["tips"], start=1):
         at = "" if tip["start"] is None else f" (at {clock(tip['start'])})"
@@ -761,6 +798,8 @@ def history_dict(attempts: list[Attempt]) -> dict[str, object]:
     }
 
 
+# A legend label longer than this ends in "…": at 390 px a longer one was cut off by the chart's edge.
+LEGEND_LABEL_PX = 280
 # The trend charts: one per metric, attempts oldest first along the x axis.
 TRENDS = {
     "fillers": ("Fillers per minute", "fillers_per_minute", None),
@@ -811,7 +850,9 @@ def trend_chart(frame: pd.DataFrame, trend: str) -> alt.LayerChart:
     x = alt.X("number:O", title=x_title, axis=alt.Axis(labelAngle=0))
     color = (
         alt.Color(
-            "question:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)
+            "question:N",
+            title=None,
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LEGEND_LABEL_PX),
         )
         if several
         else alt.value("#1c7ed6")

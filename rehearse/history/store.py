@@ -24,6 +24,8 @@ from rehearse.errors import StoreError
 
 HOME_ENV = "REHEARSE_HOME"
 DATABASE_NAME = "rehearse.sqlite3"
+# The candidate's saved settings (rehearse/history/settings.py), beside the database.
+SETTINGS_NAME = "settings.json"
 AUDIO_DIR_NAME = "audio"
 # Bump together with a step in _MIGRATIONS when the schema changes.
 SCHEMA_VERSION = 3
@@ -289,10 +291,15 @@ class Store:
         return [Session(*row) for row in rows]
 
     def previous_attempt(self, question: str, before_id: int) -> Attempt | None:
-        """The latest analysed attempt at the same question made before ``before_id``, if any."""
+        """The latest analysed attempt of the candidate's at the same question made before ``before_id``.
+
+        The app's sample answers (``"sample": true`` in their analysis) are not the candidate's: a change
+        measured against one would be no progress of theirs.
+        """
         with self._connection() as connection:
             row = connection.execute(
                 _SELECT + " WHERE attempts.question = ? AND attempts.id < ? AND attempts.status = 'analysed'"
+                " AND json_extract(analyses.analysis_json, '$.sample') IS NOT 1"
                 " ORDER BY attempts.id DESC LIMIT 1",
                 (question.strip(), before_id),
             ).fetchone()
@@ -316,7 +323,7 @@ class Store:
             self._remove(self.audio_dir / row[0])
 
     def delete_all(self) -> int:
-        """Remove every recording and the database; returns how many attempts there were.
+        """Remove every recording, the database and the saved settings; returns how many attempts there were.
 
         The data directory itself goes too unless it holds files rehearse did not write.
         """
@@ -329,6 +336,7 @@ class Store:
                 self._remove(path)
         for suffix in ("", *_DATABASE_SIDE_SUFFIXES):
             self._remove(self.database_path.with_name(DATABASE_NAME + suffix))
+        self._remove(self.home / SETTINGS_NAME)
         for folder in (self.audio_dir, self.home):
             with suppress(OSError):  # a folder the user keeps other files in stays
                 folder.rmdir()
