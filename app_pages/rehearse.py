@@ -22,7 +22,7 @@ from app_pages.common import (
     show_attempt,
     show_unanalysed,
 )
-from rehearse.analysis.tips import clock
+from rehearse.analysis.text import clock
 from rehearse.errors import AudioError, StoreError
 from rehearse.history.store import AUDIO_SUFFIXES, Attempt, Store
 from rehearse.preparation.questions import (

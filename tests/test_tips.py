@@ -5,6 +5,7 @@ from transcripts import transcript_from_text
 from rehearse.analysis.analysis import AnalysisOptions, analyze_transcript
 from rehearse.analysis.example import ExampleOptions, ExampleResult
 from rehearse.analysis.star import STAR_PARTS
+from rehearse.analysis.text import clock
 from rehearse.analysis.tips import (
     ADVICE_ACHIEVEMENTS,
     ADVICE_COMPOSED,
@@ -13,7 +14,6 @@ from rehearse.analysis.tips import (
     MAX_TIPS,
     QUOTE_WORDS,
     _example_tips,
-    clock,
     opening,
     plural,
     spoken,

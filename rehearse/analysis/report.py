@@ -5,7 +5,7 @@ from __future__ import annotations
 from rehearse.analysis.analysis import Analysis
 from rehearse.analysis.example import STAR_PARTS
 from rehearse.analysis.results_view import voice_verdict
-from rehearse.analysis.tips import clock
+from rehearse.analysis.text import clock
 from rehearse.evaluation.accuracy import filler_accuracy_note
 
 

@@ -14,8 +14,7 @@ import altair as alt
 import pandas as pd
 
 from rehearse.analysis.conciseness import TARGET_TOLERANCE
-from rehearse.analysis.text import normalize
-from rehearse.analysis.tips import clock
+from rehearse.analysis.text import clock, normalize
 from rehearse.evaluation.accuracy import filler_accuracy_line
 from rehearse.history.store import Attempt
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from rehearse.analysis.conciseness import TARGET_TOLERANCE
 from rehearse.analysis.results_view import STAR_LABELS, headlines, length_band, star_rows, voice_verdict, when
-from rehearse.analysis.tips import clock
+from rehearse.analysis.text import clock
 from rehearse.errors import ParameterError
 from rehearse.history.store import Attempt, Session
 from rehearse.preparation.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
