@@ -2,41 +2,34 @@
 
 Candidates often buy time before answering ("That's a good question, so, um, let me think"). The
 guide asks for composed, concise answers; an interviewer notices how long the answer takes to
-start. Preambles are stock phrases, so they are recognised by a list: everything before the first
-word that no preamble phrase covers is preamble.
+start. Preambles are stock phrases, so they are recognised by a pattern: everything before the
+first word that no preamble phrase or hesitation covers is preamble.
 """
 
 from __future__ import annotations
+
+import re
 
 from rehearse.analysis.fillers import is_vocal_filler
 from rehearse.analysis.text import normalize
 from rehearse.speech.transcript import Transcript, Word
 
-# Longest first, so "that's a good question" is taken whole before "so" or "good" could be.
-PREAMBLE_PHRASES = tuple(
-    sorted(
-        (
-            tuple(phrase.split())
-            for phrase in (
-                "that's a good question", "that's a great question", "that's an interesting question",
-                "that is a good question", "that is a great question", "that is an interesting question",
-                "it's a good question", "it's a great question", "what a good question", "what a great question",
-                "that's a tough one", "that's a hard one", "that's a tricky one", "that's a big question",
-                "that's a tough question", "that's a difficult question", "that's a hard question",
-                "good question", "great question", "interesting question", "tough question",
-                "thank you for the question", "thank you for asking", "thanks for asking", "thanks for the question",
-                "let me think about that", "let me think about it", "let me think", "let me just think",
-                "let me see", "let's see", "give me a second", "give me a moment",
-                "one moment", "one second", "how do i put this", "how can i put this", "where do i start",
-                "where to begin", "where do i begin", "i need to think", "i have to think", "hmm", "so", "well",
-                "okay", "ok", "right", "alright", "all right", "yeah", "yes", "sure", "oh", "of course",
-                "absolutely", "i mean", "you know", "and", "like", "now", "mm",
-            )
-        ),
-        key=len,
-        reverse=True,
-    )
-)  # fmt: skip
+_ADJECTIVE = r"(?:really |very |such )?(?:good|great|interesting|tough|hard|tricky|big|difficult|fair|nice)"
+# Stock openings, matched on the lower-cased words at the start of what is left of the answer.
+_PREAMBLE = re.compile(
+    r"(?:"
+    rf"(?:that's|that is|it's|it is|what|oh|ooh) (?:a|an|such a) {_ADJECTIVE} (?:question|one)"
+    rf"|(?:a )?{_ADJECTIVE} (?:question|one)"
+    r"|(?:thank you|thanks) (?:for (?:asking|the question|that)|very much)?"
+    r"|let me (?:just )?(?:think|see)(?: about (?:that|it|this))?(?: for a (?:second|moment|minute))?"
+    r"|let's see|give me a (?:second|moment|minute)|one (?:second|moment)"
+    r"|how (?:do|can|should) i put (?:this|it)|where (?:do i|to|should i) (?:start|begin)"
+    r"|i (?:need|have) to think(?: about (?:that|it))?|i (?:hadn't|haven't|have not|had not) thought about (?:that|it)"
+    r"|(?:i like|i love) this (?:one|question)|this one (?:sticks with me|comes to mind|is easy)"
+    r"|to be (?:honest|fair)|honestly|i mean|you know|of course|all right|oh (?:gosh|wow|boy)"
+    r"|so|well|okay|ok|right|alright|yeah|yes|sure|oh|wow|gosh|absolutely|and|like|now|mm|hmm"
+    r")\b ?"
+)
 
 
 def time_to_first_point(transcript: Transcript) -> float | None:
@@ -54,10 +47,10 @@ def first_point_index(words: list[Word]) -> int | None:
         if is_vocal_filler(tokens[index]):
             index += 1
             continue
-        phrase = next((p for p in PREAMBLE_PHRASES if tuple(tokens[index : index + len(p)]) == p), None)
-        if phrase is None:
+        match = _PREAMBLE.match(" ".join(tokens[index:]) + " ")
+        if match is None or not match.group(0).strip():
             return index
-        index += len(phrase)
+        index += len(match.group(0).split())
     return None
 
 
