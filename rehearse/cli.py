@@ -126,9 +126,11 @@ def _open_store() -> Store:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    attempts = _open_store().list_attempts(args.question)
+    store = _open_store()
+    attempts = store.list_attempts(args.question)
     if args.json:
-        print(json.dumps(progress.history_dict(attempts), ensure_ascii=False))
+        rounds = store.list_rounds() if args.question is None else []
+        print(json.dumps(progress.history_dict(attempts, rounds), ensure_ascii=False))
     else:
         print(progress.format_history(attempts))
     return 0

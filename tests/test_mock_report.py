@@ -1,7 +1,14 @@
 from transcripts import transcript_from_text
 
 from rehearse.analysis.analysis import analyze_transcript
-from rehearse.mock.report import MAX_WORK_ON, RoundAnswer, nerves_sentence, round_report
+from rehearse.mock.report import (
+    MAX_WORK_ON,
+    RoundAnswer,
+    compare_with_previous,
+    nerves_sentence,
+    round_answers,
+    round_report,
+)
 
 BEHAVIOURAL = "Tell me about a time you improved a process."
 CHALLENGING = "Tell me about a time you received critical feedback. What did you do with it?"
@@ -75,3 +82,31 @@ def test_nerves_say_whether_fillers_settled_and_how_pace_moved():
     assert "slowed down" in nerves_sentence([6.0, 4.0, 2.0], [180.0, 160.0, 150.0])
     assert "held steady" in nerves_sentence([2.0, None, 2.5], [150.0, None, 152.0])
     assert "at least two" in nerves_sentence([2.0], [150.0])
+
+
+def test_a_stored_round_gives_its_answers_in_order_up_to_the_first_unanswered(tmp_path):
+    from rehearse.history.store import open_store
+
+    store = open_store(tmp_path)
+    round_id = store.start_round("final", [BEHAVIOURAL, CHALLENGING, OPEN])
+    first = store.save_round_recording(round_id, 0, b"audio", ".wav")
+    store.save_analysis(first, _answer(BEHAVIOURAL, BILLING).analysis)
+    store.set_follow_up(round_id, 0, "What was your own part?")
+    store.save_round_recording(round_id, 0, b"audio", ".wav", follow_up="What was your own part?")
+
+    answers = round_answers(store.get_round(round_id))
+
+    assert [(a.question, a.follow_up, a.analysis is not None) for a in answers] == [
+        (BEHAVIOURAL, "What was your own part?", True)
+    ]
+
+
+def test_a_round_is_compared_with_the_earlier_rounds():
+    calm = round_report([_answer(BEHAVIOURAL, BILLING), _answer(OPEN, "I like your product and your team.")])
+    nervous = round_report([_answer(CHALLENGING, VAGUE), _answer(OPEN, "Um, I, uh, like your, um, product.")])
+
+    assert compare_with_previous(calm, []) == (
+        "This is your first round: the next one will be compared with it.",
+    )
+    sentences = compare_with_previous(calm, [nervous])
+    assert sentences[0].startswith("Fillers: 0.0 per minute, better than your 1 earlier round")

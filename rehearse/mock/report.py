@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
+from rehearse.history.store import MockRound
 from rehearse.mock.first_point import time_to_first_point, transcript_of
 from rehearse.mock.reuse import ReusedStory, ReuseOptions, reused_stories
 
@@ -100,6 +101,80 @@ def round_report(answers: Sequence[RoundAnswer], *, reuse: ReuseOptions | None =
         reused_stories=stories,
         work_on=work_on(questions, stories),
     )
+
+
+def round_answers(mock_round: MockRound) -> list[RoundAnswer]:
+    """The answers of a stored round, one per question asked so far, in asking order."""
+    answers = []
+    for position, question in enumerate(mock_round.questions):
+        answer = mock_round.answer(position)
+        if answer is None:
+            break
+        follow_up_answer = mock_round.follow_up_answer(position)
+        answers.append(
+            RoundAnswer(
+                question=question,
+                analysis=answer.analysis,
+                follow_up=mock_round.follow_ups[position],
+                follow_up_analysis=None if follow_up_answer is None else follow_up_answer.analysis,
+            )
+        )
+    return answers
+
+
+def compare_with_previous(report: RoundReport, previous: Sequence[RoundReport]) -> tuple[str, ...]:
+    """Sentences comparing this round with the average of the candidate's earlier rounds."""
+    if not previous:
+        return ("This is your first round: the next one will be compared with it.",)
+    rounds = f"your {len(previous)} earlier round" + ("s" if len(previous) > 1 else "")
+    sentences = []
+    for label, unit, now, before, lower_is_better in (
+        (
+            "Fillers",
+            "per minute",
+            _mean(report.fillers_per_minute),
+            _mean_over(previous, "fillers_per_minute"),
+            True,
+        ),
+        (
+            "Time to first point",
+            "s",
+            _mean(report.time_to_first_point_s),
+            _mean_over(previous, "time_to_first_point_s"),
+            True,
+        ),
+        (
+            "Answers on target length",
+            "%",
+            _on_target(report),
+            _mean([_on_target(r) for r in previous]),
+            False,
+        ),
+    ):
+        if now is None or before is None:
+            continue
+        better = now < before if lower_is_better else now > before
+        verdict = (
+            "about the same as"
+            if abs(now - before) < 0.05 * max(abs(before), 1.0)
+            else ("better than" if better else "worse than")
+        )
+        sentences.append(f"{label}: {now:.1f} {unit}, {verdict} {rounds} ({before:.1f} {unit}).")
+    return tuple(sentences)
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _mean_over(reports: Sequence[RoundReport], attribute: str) -> float | None:
+    return _mean([_mean(getattr(report, attribute)) for report in reports])
+
+
+def _on_target(report: RoundReport) -> float | None:
+    verdicts = [q.length_verdict for q in report.questions if q.analysed]
+    return 100 * sum(verdict == "ok" for verdict in verdicts) / len(verdicts) if verdicts else None
 
 
 def _question_report(index: int, answer: RoundAnswer) -> QuestionReport:
