@@ -272,7 +272,9 @@ def work_on(questions: Sequence[QuestionReport], stories: Sequence[ReusedStory])
         details = "; ".join(f"answer {q.index + 1}: {q.time_to_first_point_s:.1f} s" for q in slow)
         found.append(
             WorkOn(
-                "Start with your point: leave out the warm-up phrases.", f"Time to first point {details}.", 65
+                "Start with your point: leave out the warm-up phrases.",
+                f"Time to first point: {details}.",
+                65,
             )
         )
     fillers = [q.fillers_per_minute for q in analysed if q.fillers_per_minute is not None]
@@ -286,6 +288,10 @@ def work_on(questions: Sequence[QuestionReport], stories: Sequence[ReusedStory])
             )
         )
     return tuple(sorted(found, key=lambda item: -item.priority)[:MAX_WORK_ON])
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def _answers(questions: Sequence[QuestionReport]) -> str:
