@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from rehearse.analysis.analysis import Analysis, AnalysisOptions, analyze_file
-from rehearse.errors import ParameterError, RehearseError, StoreError
+from rehearse.analysis.analysis import Analysis, AnalysisOptions, analyze_file, analyze_transcript
+from rehearse.errors import NoSpeechError, ParameterError, RehearseError, StoreError
 from rehearse.history import progress
 from rehearse.history.store import Store, open_store
+from rehearse.mock.live import LIVE_TRANSCRIBE_OPTIONS, LiveTranscript
 from rehearse.mock.report import RoundAnswer, RoundReport, compare_with_previous, round_report
 from rehearse.mock.round import (
     MAX_QUESTIONS,
@@ -32,7 +33,6 @@ from rehearse.mock.runner import (
     follow_up_for,
     format_round,
     previous_reports,
-    quick_analysis,
     round_json,
     stored_round_report,
 )
@@ -381,18 +381,21 @@ def _run_mock_interactive(args: argparse.Namespace) -> int:
                 )
             stop = threading.Event()
             threading.Thread(target=lambda stop=stop: (sys.stdin.readline(), stop.set()), daemon=True).start()
+            live = LiveTranscript(
+                options=replace(LIVE_TRANSCRIBE_OPTIONS, model_path=options.transcribe.model_path)
+            )
             path = record(
-                Path(folder) / f"answer-{position}.wav", seconds=args.seconds, stop=stop, on_level=_show_level
+                Path(folder) / f"answer-{position}.wav",
+                seconds=args.seconds,
+                stop=stop,
+                on_level=_show_level,
+                on_samples=live.add,
             )
             attempt_id = store.save_round_recording(
                 mock_round.id, position, path.read_bytes(), ".wav", follow_up=follow_up
             )
             if follow_up is None:
-                store.set_follow_up(
-                    mock_round.id,
-                    position,
-                    follow_up_for(quick_analysis(path, question=question, options=options)),
-                )
+                store.set_follow_up(mock_round.id, position, _live_follow_up(live, question, options))
             pending.append(analyses.submit(analyse_stored_answer, store, attempt_id, options=options))
             waiting = sum(not future.done() for future in pending)
             print(f"\n{waiting} answer{'s' if waiting != 1 else ''} still being analysed.", file=sys.stderr)
@@ -404,6 +407,16 @@ def _run_mock_interactive(args: argparse.Namespace) -> int:
     answers, report, compared = stored_round_report(store, mock_round)
     _print_round(args, answers, report, round_id=mock_round.id, compared=compared, stage=mock_round.stage)
     return 0
+
+
+def _live_follow_up(live: LiveTranscript, question: str, options: AnalysisOptions) -> str | None:
+    """The follow-up decided from the answer transcribed while it was spoken; none without words
+    (the full analysis then says why)."""
+    try:
+        transcript = live.finish()
+    except NoSpeechError:
+        return None
+    return follow_up_for(analyze_transcript(transcript, question=question, options=options).to_dict())
 
 
 def _print_round(
