@@ -14,7 +14,7 @@ from rehearse.analysis.example import ExampleOptions
 from rehearse.errors import RehearseError
 from rehearse.history.store import MockRound, Store
 from rehearse.mock.first_point import time_to_first_point, transcript_of
-from rehearse.mock.follow_up import decide_follow_up
+from rehearse.mock.follow_up import ONE_SENTENCE, FollowUpOptions, decide_follow_up
 from rehearse.mock.report import RoundAnswer, RoundReport, compare_with_previous, round_answers, round_report
 from rehearse.preparation.questions import find_question
 from rehearse.speech.audio import load_audio
@@ -147,11 +147,29 @@ def stored_round_report(
     return answers, report, compare_with_previous(report, previous_reports(store, mock_round.id))
 
 
+def follow_up_after_recording(
+    path: str | Path, *, question: str, options: AnalysisOptions | None = None
+) -> str | None:
+    """The follow-up for a recorded answer, decided as fast as the question allows.
+
+    Only a behavioural question's follow-ups need the words (example, result, "we"); for any other
+    only "far too long" can apply, and the recording's length answers that without transcribing.
+    """
+    options = options or AnalysisOptions()
+    asked = find_question(question)
+    if asked.expects_example:
+        return follow_up_for(quick_analysis(path, question=question, options=options))
+    audio = load_audio(path, min_seconds=options.min_seconds, max_seconds=options.max_seconds)
+    far_too_long = audio.duration_s > FollowUpOptions().far_too_long_ratio * asked.target_seconds
+    return ONE_SENTENCE if far_too_long else None
+
+
 def quick_analysis(path: str | Path, *, question: str, options: AnalysisOptions | None = None) -> dict:
     """A transcript-only analysis of an answer, enough to decide its follow-up: it skips the voice
     analyses (hesitations, delivery), which the full analysis in the background adds."""
     options = options or AnalysisOptions()
     audio = load_audio(path, min_seconds=options.min_seconds, max_seconds=options.max_seconds)
-    transcript, transcribe_options = transcribe(audio, options=options.transcribe)
+    # Greedy decoding, as the live transcript: twice as fast, and the gist is enough for a follow-up.
+    transcript, transcribe_options = transcribe(audio, options=replace(options.transcribe, beam_size=1))
     options = replace(options, transcribe=transcribe_options)
     return analyze_transcript(transcript, question=question, options=options).to_dict()
