@@ -83,6 +83,21 @@ def show_setup(store: Store) -> None:
             if st.button("Resume the round", type="primary", icon=":material/play_arrow:"):
                 st.session_state[ROUND_KEY] = unfinished.id
                 st.rerun()
+    finished = [r for r in store.list_rounds() if r.state == "finished"]
+    if finished:
+        with st.expander(f"Your earlier rounds ({len(finished)})"):
+            chosen = st.selectbox(
+                "Round",
+                finished,
+                format_func=lambda r: (
+                    f"#{r.id} · {STAGE_NAMES.get(r.stage, r.stage)} · {r.started_at[:16].replace('T', ' ')}"
+                    f" · {len(r.questions)} questions"
+                ),
+                key="mock_past_round",
+            )
+            if st.button("Show its report", icon=":material/summarize:"):
+                st.session_state[ROUND_KEY] = chosen.id
+                st.rerun()
     st.markdown("#### A new round")
     stage = st.radio("Stage", STAGES, format_func=STAGE_NAMES.get, horizontal=True, key="mock_stage")
     count = st.slider("Questions", MIN_QUESTIONS, MAX_QUESTIONS, 5, key="mock_count")
@@ -201,7 +216,8 @@ def show_report(store: Store, mock_round: MockRound) -> None:
                 )
             else:
                 columns = st.columns(4)
-                columns[0].metric("Length", clock(q.duration_s), q.length_verdict)
+                columns[0].metric("Length", clock(q.duration_s))
+                columns[0].caption(f"{q.length_verdict}: aim {clock(q.band_s[0])}–{clock(q.band_s[1])}")
                 columns[1].metric("Fillers per minute", f"{q.fillers_per_minute:.1f}")
                 columns[2].metric("Words per minute", f"{q.words_per_minute:.0f}")
                 columns[3].metric(

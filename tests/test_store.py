@@ -537,3 +537,15 @@ def test_a_version_2_history_gains_rounds_and_keeps_its_attempts(tmp_path: Path)
     assert upgraded.get_attempt(attempt_id).round_id is None
     assert upgraded.list_rounds() == []
     assert upgraded.start_round("final", ROUND_QUESTIONS) == 1
+
+
+def test_a_finished_round_asks_nothing_more_even_with_a_follow_up_unanswered(tmp_path: Path):
+    store = open_store(tmp_path)
+    round_id = store.start_round("final", ROUND_QUESTIONS[:1])
+    store.save_round_recording(round_id, 0, b"answer", ".wav")
+    store.set_follow_up(round_id, 0, "What was the outcome?")
+    assert store.get_round(round_id).next_position == 0
+
+    store.finish_round(round_id)
+
+    assert store.get_round(round_id).next_position is None

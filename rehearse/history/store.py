@@ -150,7 +150,10 @@ class MockRound:
     @property
     def next_position(self) -> int | None:
         """The question to ask next (its follow-up first, when one is asked and not answered);
-        None when every question is answered."""
+        None when every question is answered or the round was finished (a round run from recorded
+        files ends with its follow-ups unanswered)."""
+        if self.state == "finished":
+            return None
         for position in range(len(self.questions)):
             if self.answer(position) is None:
                 return position

@@ -261,7 +261,7 @@ def work_on(questions: Sequence[QuestionReport], stories: Sequence[ReusedStory])
             if q.duration_s is not None and q.band_s is not None
         )
         found.append(
-            WorkOn("Keep each answer to its target length.", details + ".", 60 + 5 * len(off_length))
+            WorkOn("Keep each answer to its target length.", _sentence(details), 60 + 5 * len(off_length))
         )
     slow = [
         q
