@@ -380,7 +380,10 @@ def _run_mock_interactive(args: argparse.Namespace) -> int:
                     f"Answer now: you have {args.seconds:g} s (press Enter to finish early).", file=sys.stderr
                 )
             stop = threading.Event()
-            threading.Thread(target=lambda stop=stop: (sys.stdin.readline(), stop.set()), daemon=True).start()
+            # Enter stops the answer; a closed input (no terminal) leaves it to the time limit.
+            threading.Thread(
+                target=lambda stop=stop: sys.stdin.readline() and stop.set(), daemon=True
+            ).start()
             live = LiveTranscript(
                 options=replace(LIVE_TRANSCRIBE_OPTIONS, model_path=options.transcribe.model_path)
             )

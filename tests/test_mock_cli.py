@@ -1,18 +1,23 @@
 """`rehearse mock --answers` on the shipped sample answers, through the real model."""
 
+import io
 import json
+import sys
 from contextlib import redirect_stdout
 from io import StringIO
 from pathlib import Path
 
 import pytest
 
+import rehearse.speech.record
 from rehearse.cli import main
+from rehearse.history.store import open_store
 from rehearse.mock.follow_up import SPECIFIC_EXAMPLE
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_audio"
 STRONG = str(SAMPLES / "strong_star.ogg")
 VAGUE = str(SAMPLES / "vague_fillers.ogg")
+REAL_RECORD = rehearse.speech.record.record
 QUESTIONS = (
     "Tell me about a time you improved a process.\n"
     "Tell me about a time you received critical feedback. What did you do with it?\n"
@@ -95,3 +100,49 @@ def test_the_text_report_names_the_round_and_what_to_work_on(capsys, tmp_path):
     assert report.startswith("Mock interview: Final interview")
     for heading in ("1. Tell me about a time you improved a process.", "The round", "Work on first"):
         assert heading in report
+
+
+def _fake_recorder(monkeypatch: pytest.MonkeyPatch, *, fail_at: int | None = None) -> list[Path]:
+    """The CLI's recorder, fed the strong sample answer by a fake microphone; ``fail_at`` stops the
+    terminal (Ctrl+C) at that recording. Returns the recordings made."""
+    from test_record import fake_microphone
+
+    import rehearse.speech.record as record_module
+    from rehearse.speech.audio import load_audio
+
+    samples = load_audio(Path(STRONG)).samples
+    made: list[Path] = []
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no terminal: each answer ends at --seconds
+
+    def record(out, **settings):
+        if fail_at is not None and len(made) == fail_at:
+            raise KeyboardInterrupt
+        made.append(Path(out))
+        return REAL_RECORD(out, open_stream=fake_microphone(samples, block=1600), **settings)
+
+    monkeypatch.setattr(record_module, "record", record)
+    return made
+
+
+def test_the_interactive_round_stopped_halfway_resumes_with_every_answer_kept(
+    monkeypatch, capsys, rehearse_home
+):
+    _fake_recorder(monkeypatch, fail_at=2)
+    assert main(["mock", "--questions", "4", "--stage", "final", "--seconds", "6"]) == 130
+    (stopped,) = open_store().list_rounds()
+    assert stopped.state == "in_progress" and len(stopped.attempts) == 2
+    capsys.readouterr()
+
+    made = _fake_recorder(monkeypatch)
+    assert main(["mock", "--seconds", "6", "--json"]) == 0
+
+    captured = capsys.readouterr()
+    assert f"Resuming round #{stopped.id}" in captured.err
+    assert "still being analysed" in captured.err
+    result = json.loads(captured.out)
+    assert result["round_id"] == stopped.id and result["stage"] == "final"
+    assert len(result["answers"]) == 4
+    assert all(answer["analysis"] is not None for answer in result["answers"])
+    (finished,) = open_store().list_rounds()
+    assert finished.state == "finished"
+    assert len(finished.attempts) == 2 + len(made)  # nothing recorded before the stop was lost
