@@ -29,6 +29,7 @@ from rehearse.history.progress import (
     not_counted,
     points,
     progress,
+    rounds_table,
     session_period,
     session_summary,
     sessions_table,
@@ -39,6 +40,7 @@ from rehearse.history.store import Attempt, Store
 
 ALL_QUESTIONS = "All questions"
 PROGRESS, ATTEMPTS, COMPARE, SESSIONS = "Progress", "Attempts", "Compare two attempts", "Practice sessions"
+ROUNDS = "Mock interview rounds"
 CONFIRM_DELETE_KEY = "history_confirm_delete"
 NOTICE_KEY = "history_notice"
 TABLE_FORMAT = {"Fillers/min": st.column_config.NumberColumn(format="%.1f")}
@@ -290,13 +292,20 @@ show_unanalysed(store, everything)
 attempts = choose_filters(everything)
 view = st.segmented_control(
     "View",
-    [PROGRESS, ATTEMPTS, COMPARE, SESSIONS],
+    [PROGRESS, ATTEMPTS, COMPARE, SESSIONS, ROUNDS],
     default=PROGRESS,
     required=True,
     key="history_view",
     label_visibility="collapsed",
 )
-if not attempts:
+if view == ROUNDS:
+    rounds = store.list_rounds()
+    if not rounds:
+        st.info("No mock interview rounds yet: run one on the Mock interview page.")
+    else:
+        st.dataframe(rounds_table(rounds), hide_index=True, width="stretch")
+        st.caption("Each round's report opens on the Mock interview page, under “Your earlier rounds”.")
+elif not attempts:
     st.info("No attempts match these filters: choose another question or widen the dates.")
 elif view == ATTEMPTS:
     show_attempts(store, attempts, everything)

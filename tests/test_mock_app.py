@@ -106,3 +106,19 @@ def test_a_round_closed_halfway_resumes_with_nothing_lost(recordings, rehearse_h
     (mock_round,) = open_store(rehearse_home).list_rounds()
     assert len(mock_round.attempts) == 1
     assert mock_round.answer(0).question == QUESTIONS[0]
+
+
+def test_history_lists_the_rounds(rehearse_home: Path):
+    store = open_store(rehearse_home)
+    round_id = store.start_round("final", QUESTIONS)
+    store.save_round_recording(round_id, 0, b"audio", ".wav")
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.switch_page("app_pages/history.py").run()
+
+    app.button_group(key="history_view").set_value("Mock interview rounds").run()
+
+    assert not app.exception, app.exception
+    [table] = app.dataframe
+    assert list(table.value["Answered"]) == ["1 of 4"]
+    assert table.value["Stage"].iloc[0] == "Final interview"

@@ -36,6 +36,7 @@ from rehearse.history.progress import (
     point,
     points,
     progress,
+    rounds_table,
     session_summary,
     sessions_table,
     target_seconds,
@@ -540,3 +541,18 @@ def test_round_answers_are_exported_with_their_round_and_listed_in_history(store
             "attempts": [answer, follow_up],
         }
     ]
+
+
+def test_rounds_table_says_how_far_each_round_got(store: Store):
+    finished = store.start_round("final", [STAR, WHY])
+    store.save_round_recording(finished, 0, b"audio", ".wav")
+    store.set_follow_up(finished, 0, "What was the outcome?")
+    store.finish_round(finished)
+    unfinished = store.start_round("second_round", [WHY, STAR, WHY, STAR])
+
+    table = rounds_table(store.list_rounds())
+
+    assert list(table["Round"]) == [f"#{unfinished}", f"#{finished}"]
+    assert list(table["Answered"]) == ["0 of 4", "1 of 2"]
+    assert list(table["Follow-ups"]) == [0, 1]
+    assert table["State"].iloc[0].startswith("unfinished")

@@ -760,6 +760,24 @@ def round_dict(mock_round: MockRound) -> dict[str, object]:
     }
 
 
+def rounds_table(rounds: Sequence[MockRound]) -> pd.DataFrame:
+    """One row per mock interview round, newest first: when, the stage, how far it got."""
+    rows = [
+        {
+            "Round": f"#{r.id}",
+            "Stage": "Final interview" if r.stage == "final" else "Second round",
+            "Started": when(r.started_at),
+            "Answered": f"{sum(1 for p in range(len(r.questions)) if r.answer(p) is not None)} of {len(r.questions)}",
+            "Follow-ups": sum(1 for follow_up in r.follow_ups if follow_up),
+            "State": "finished"
+            if r.state == "finished"
+            else "unfinished: resume it on the Mock interview page",
+        }
+        for r in rounds
+    ]
+    return pd.DataFrame(rows, columns=["Round", "Stage", "Started", "Answered", "Follow-ups", "State"])
+
+
 def history_dict(attempts: list[Attempt], rounds: Sequence[MockRound] = ()) -> dict[str, object]:
     """``rehearse history --json``: every attempt's numbers, the progress per question and overall,
     and the mock interview rounds (newest first)."""
