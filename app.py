@@ -32,6 +32,7 @@ page = st.navigation(
     [
         st.Page("app_pages/rehearse.py", title="Rehearse", icon=":material/mic:", default=True),
         st.Page("app_pages/prepare.py", title="Prepare", icon=":material/checklist:"),
+        st.Page("app_pages/mock.py", title="Mock interview", icon=":material/record_voice_over:"),
         st.Page("app_pages/history.py", title="History", icon=":material/history:"),
         st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),
     ]

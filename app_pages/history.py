@@ -31,6 +31,7 @@ from rehearse.history.progress import (
     not_counted,
     points,
     progress,
+    rounds_table,
     session_period,
     session_summary,
     sessions_table,
@@ -44,6 +45,7 @@ from rehearse.preparation.interview import Interview
 ALL_QUESTIONS = "All questions"
 ALL_INTERVIEWS = "Every interview"
 PROGRESS, ATTEMPTS, COMPARE, SESSIONS = "Progress", "Attempts", "Compare two attempts", "Practice sessions"
+ROUNDS = "Mock interview rounds"
 CONFIRM_DELETE_KEY = "history_confirm_delete"
 NOTICE_KEY = "history_notice"
 # Attempts and sessions are cards, not wide tables: at phone width a table hid all but its first columns.
@@ -351,13 +353,20 @@ attempts = choose_interview(store, everything)
 attempts = choose_filters(attempts) if attempts else []
 view = st.segmented_control(
     "View",
-    [PROGRESS, ATTEMPTS, COMPARE, SESSIONS],
+    [PROGRESS, ATTEMPTS, COMPARE, SESSIONS, ROUNDS],
     default=PROGRESS,
     required=True,
     key="history_view",
     label_visibility="collapsed",
 )
-if not attempts:
+if view == ROUNDS:
+    rounds = store.list_rounds()
+    if not rounds:
+        st.info("No mock interview rounds yet: run one on the Mock interview page.")
+    else:
+        st.dataframe(rounds_table(rounds), hide_index=True, width="stretch")
+        st.caption("Each round's report opens on the Mock interview page, under “Your earlier rounds”.")
+elif not attempts:
     st.info("No attempts match these filters: choose another question or widen the dates.")
 elif view == ATTEMPTS:
     show_attempts(store, attempts, everything)

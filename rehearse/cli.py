@@ -5,16 +5,38 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from rehearse.analysis.analysis import Analysis, AnalysisOptions, analyze_file
-from rehearse.errors import ParameterError, RehearseError, StoreError
+from rehearse.analysis.analysis import Analysis, AnalysisOptions, analyze_file, analyze_transcript
+from rehearse.errors import NoSpeechError, ParameterError, RehearseError, StoreError
 from rehearse.history import progress
 from rehearse.history.store import Store, open_store
+from rehearse.mock.live import LIVE_TRANSCRIBE_OPTIONS, LiveTranscript
+from rehearse.mock.report import RoundAnswer, RoundReport, compare_with_previous, round_report
+from rehearse.mock.round import (
+    MAX_QUESTIONS,
+    MIN_QUESTIONS,
+    STAGE_NAMES,
+    STAGES,
+    RoundOptions,
+    choose_round,
+    questions_from_lines,
+)
+from rehearse.mock.runner import (
+    analyse_stored_answer,
+    follow_up_for,
+    format_round,
+    previous_reports,
+    round_json,
+    stored_round_report,
+)
+from rehearse.preparation.questions import Question
 from rehearse.speech.audio import DEFAULT_MAX_SECONDS
 from rehearse.speech.transcribe import TranscribeOptions, resolve_model_path
 
@@ -94,6 +116,32 @@ def _parser() -> argparse.ArgumentParser:
     prepare.add_argument("--role", default="", help="the role you are interviewing for")
     prepare.add_argument("--json", action="store_true", help="print everything as one JSON object")
     prepare.set_defaults(run=_run_prepare)
+
+    mock = commands.add_parser(
+        "mock", help="a mock interview: a round of questions in a row, with follow-ups and a round report"
+    )
+    mock.add_argument(
+        "--answers", nargs="+", type=Path, help="recorded answers, one per question in order (no microphone)"
+    )
+    mock.add_argument(
+        "--questions-file", type=Path, help="the round's questions, one per line (default: the bank's choice)"
+    )
+    mock.add_argument(
+        "--questions", type=int, default=5, help=f"how many questions ({MIN_QUESTIONS}-{MAX_QUESTIONS})"
+    )
+    mock.add_argument("--stage", choices=STAGES, default="second_round", help="second_round or final")
+    mock.add_argument("--seconds", type=float, help="with the microphone: time limit per answer (seconds)")
+    mock.add_argument("--new", action="store_true", help="start a new round even if one was left unfinished")
+    mock.add_argument("--save", action="store_true", help="with --answers: keep the round in History")
+    mock.add_argument("--model", help="folder of a CTranslate2 Whisper model (default: bundled tiny.en)")
+    mock.add_argument(
+        "--max-minutes",
+        type=float,
+        default=DEFAULT_MAX_SECONDS / 60,
+        help="longest answer accepted (minutes)",
+    )
+    mock.add_argument("--json", action="store_true", help="print the round as one JSON object")
+    mock.set_defaults(run=_run_mock)
     return parser
 
 
@@ -138,9 +186,11 @@ def _open_store() -> Store:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    attempts = _open_store().list_attempts(args.question)
+    store = _open_store()
+    attempts = store.list_attempts(args.question)
     if args.json:
-        print(json.dumps(progress.history_dict(attempts), ensure_ascii=False))
+        rounds = store.list_rounds() if args.question is None else []
+        print(json.dumps(progress.history_dict(attempts, rounds), ensure_ascii=False))
     else:
         print(progress.format_history(attempts))
     return 0
@@ -260,11 +310,179 @@ def _show_level(elapsed_s: float, level_dbfs: float) -> None:
 
 
 def _analyze(path: Path, args: argparse.Namespace) -> Analysis:
+    return analyze_file(path, question=args.question, options=_options(args), progress=_show_progress)
+
+
+def _options(args: argparse.Namespace) -> AnalysisOptions:
     model_path = str(resolve_model_path(args.model))
-    options = AnalysisOptions(
+    return AnalysisOptions(
         transcribe=replace(TranscribeOptions(), model_path=model_path), max_seconds=args.max_minutes * 60
     )
-    return analyze_file(path, question=args.question, options=options, progress=_show_progress)
+
+
+def _run_mock(args: argparse.Namespace) -> int:
+    if args.answers:
+        return _run_mock_files(args)
+    return _run_mock_interactive(args)
+
+
+def _round_questions(args: argparse.Namespace, count: int) -> tuple[Question, ...]:
+    if args.questions_file is None:
+        return choose_round(RoundOptions(stage=args.stage, question_count=count))
+    try:
+        lines = args.questions_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not a text file"
+        raise ParameterError(f"The questions file {args.questions_file} cannot be read: {reason}.") from error
+    questions = questions_from_lines(lines)
+    if not questions:
+        raise ParameterError(
+            f"The questions file {args.questions_file} is empty: write one question per line."
+        )
+    return questions
+
+
+def _run_mock_files(args: argparse.Namespace) -> int:
+    if len(args.answers) > MAX_QUESTIONS:
+        raise ParameterError(
+            f"A round has at most {MAX_QUESTIONS} questions; {len(args.answers)} answers were given."
+        )
+    questions = _round_questions(args, max(MIN_QUESTIONS, len(args.answers)))
+    if len(args.answers) > len(questions):
+        raise ParameterError(
+            f"{len(args.answers)} answers were given but {args.questions_file} holds {len(questions)} questions:"
+            " give one question per answer."
+        )
+    options = _options(args)
+    store = _open_store() if args.save else None
+    round_id = None if store is None else store.start_round(args.stage, [q.text for q in questions])
+    answers = []
+    for position, (path, question) in enumerate(zip(args.answers, questions, strict=False)):
+        attempt_id = None
+        if store is not None and round_id is not None:
+            attempt_id = store.save_round_recording(round_id, position, _read(path), path.suffix)
+        try:
+            analysis = analyze_file(path, question=question.text, options=options).to_dict()
+        except RehearseError as error:
+            if store is not None and attempt_id is not None:
+                store.save_failure(attempt_id, str(error))
+            raise
+        follow_up = follow_up_for(analysis)
+        if store is not None and round_id is not None and attempt_id is not None:
+            store.save_analysis(attempt_id, analysis)
+            store.set_follow_up(round_id, position, follow_up)
+        answers.append(RoundAnswer(question.text, analysis, follow_up))
+    report = round_report(answers)
+    compared: tuple[str, ...] = ()
+    if store is not None and round_id is not None:
+        if len(answers) == len(questions):
+            store.finish_round(round_id)
+        compared = compare_with_previous(report, previous_reports(store, round_id))
+    _print_round(args, answers, report, round_id=round_id, compared=compared)
+    return 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ParameterError(f"The answer {path} cannot be read: {error.strerror}.") from error
+
+
+def _run_mock_interactive(args: argparse.Namespace) -> int:
+    from rehearse.speech.record import record
+
+    store = _open_store()
+    options = _options(args)
+    mock_round = None if args.new else store.unfinished_round()
+    if mock_round is None:
+        questions = _round_questions(args, args.questions)
+        mock_round = store.get_round(store.start_round(args.stage, [q.text for q in questions]))
+    elif mock_round.next_position is not None:
+        print(
+            f"Resuming round #{mock_round.id} at question {mock_round.next_position + 1} of"
+            f" {len(mock_round.questions)} (start a new one with --new).",
+            file=sys.stderr,
+        )
+    with ThreadPoolExecutor(max_workers=1) as analyses, tempfile.TemporaryDirectory() as folder:
+        # Analyses cut off last time (a closed terminal) run again first.
+        pending = [
+            analyses.submit(analyse_stored_answer, store, attempt.id, options=options)
+            for attempt in mock_round.attempts
+            if attempt.status == "recorded"
+        ]
+        while (position := mock_round.next_position) is not None:
+            follow_up = mock_round.follow_ups[position] if mock_round.answer(position) else None
+            question = follow_up or mock_round.questions[position]
+            label = "Follow-up" if follow_up else f"Question {position + 1} of {len(mock_round.questions)}"
+            print(f"\n{label}: {question}", file=sys.stderr)
+            if args.seconds is None:
+                print("Answer now; press Enter when you have finished.", file=sys.stderr)
+            else:
+                print(
+                    f"Answer now: you have {args.seconds:g} s (press Enter to finish early).", file=sys.stderr
+                )
+            stop = threading.Event()
+            # Enter stops the answer; a closed input (no terminal) leaves it to the time limit.
+            threading.Thread(
+                target=lambda stop=stop: sys.stdin.readline() and stop.set(), daemon=True
+            ).start()
+            live = LiveTranscript(
+                options=replace(LIVE_TRANSCRIBE_OPTIONS, model_path=options.transcribe.model_path)
+            )
+            path = record(
+                Path(folder) / f"answer-{position}.wav",
+                seconds=args.seconds,
+                stop=stop,
+                on_level=_show_level,
+                on_samples=live.add,
+            )
+            attempt_id = store.save_round_recording(
+                mock_round.id, position, path.read_bytes(), ".wav", follow_up=follow_up
+            )
+            if follow_up is None:
+                store.set_follow_up(mock_round.id, position, _live_follow_up(live, question, options))
+            pending.append(analyses.submit(analyse_stored_answer, store, attempt_id, options=options))
+            waiting = sum(not future.done() for future in pending)
+            print(f"\n{waiting} answer{'s' if waiting != 1 else ''} still being analysed.", file=sys.stderr)
+            mock_round = store.get_round(mock_round.id)
+        for future in pending:
+            future.result()
+    store.finish_round(mock_round.id)
+    mock_round = store.get_round(mock_round.id)
+    answers, report, compared = stored_round_report(store, mock_round)
+    _print_round(args, answers, report, round_id=mock_round.id, compared=compared, stage=mock_round.stage)
+    return 0
+
+
+def _live_follow_up(live: LiveTranscript, question: str, options: AnalysisOptions) -> str | None:
+    """The follow-up decided from the answer transcribed while it was spoken; none without words
+    (the full analysis then says why)."""
+    try:
+        transcript = live.finish()
+    except NoSpeechError:
+        return None
+    return follow_up_for(analyze_transcript(transcript, question=question, options=options).to_dict())
+
+
+def _print_round(
+    args: argparse.Namespace,
+    answers: list[RoundAnswer],
+    report: RoundReport,
+    *,
+    round_id: int | None,
+    compared: tuple[str, ...],
+    stage: str | None = None,
+) -> None:
+    stage = stage or args.stage
+    if args.json:
+        print(
+            json.dumps(
+                round_json(stage, answers, report, round_id=round_id, compared=compared), ensure_ascii=False
+            )
+        )
+    else:
+        print(format_round(STAGE_NAMES[stage], report, compared))
 
 
 def _show_progress(stage: str, fraction: float) -> None:

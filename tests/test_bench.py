@@ -7,6 +7,7 @@ from rehearse.evaluation.bench import (
     answer_table,
     answer_text,
     cpu_model,
+    follow_up_line,
     free_port,
     machine_summary,
     speak_answer,
@@ -104,3 +105,26 @@ def test_targets_table_marks_met_and_missed_targets():
     assert "met" in next(line for line in lines if "first minus later" in line)
     assert "met" in next(line for line in lines if "after warm_up()" in line)
     assert "health check after 2.50 s" in lines[-1]
+
+
+def test_the_follow_up_latency_is_a_line_and_a_target():
+    follow_up = {
+        "duration_s": 90.0,
+        "chunks_s": 12.0,
+        "tail_s": 1.9,
+        "after_end_s": 2.2,
+        "whole_s": 8.5,
+        "follow_up": None,
+        "load_average": 1.0,
+    }
+    results = [_result(120.0, later_s=10.0, baseline_s=9.0, delivery_s=0.5)]
+
+    line = follow_up_line(follow_up)
+    table = targets_table(results, results[0] | {"first_s": 11.0}, None, follow_up=follow_up)
+    slow = targets_table(
+        results, results[0] | {"first_s": 11.0}, None, follow_up=follow_up | {"after_end_s": 3.4}
+    )
+
+    assert "after a 90 s answer: 2.20 s after its end" in line and "8.50 s" in line
+    assert any("follow-up after a 90 s answer" in row and row.endswith("met") for row in table.splitlines())
+    assert any("follow-up after a 90 s answer" in row and row.endswith("MISSED") for row in slow.splitlines())

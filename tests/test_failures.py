@@ -171,3 +171,30 @@ def test_a_filler_model_with_trees_pointing_outside_itself_is_refused(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(ModelError, match="damaged"):
         load_filler_model(path)
+
+
+MOCK_BAD_INPUTS = {
+    "missing answer": lambda tmp, spoken: ["--answers", str(tmp / "nothing-here.wav")],
+    "missing questions file": lambda tmp, spoken: [
+        "--answers", str(spoken), "--questions-file", str(tmp / "questions.txt")
+    ],
+    "empty questions file": lambda tmp, spoken: [
+        "--answers", str(spoken), "--questions-file", str((tmp / "q.txt").write_text("\n \n") and tmp / "q.txt")
+    ],
+    "fewer questions than answers": lambda tmp, spoken: [
+        "--answers", str(spoken), str(spoken),
+        "--questions-file", str((tmp / "q.txt").write_text("Why us?\n") and tmp / "q.txt"),
+    ],
+    "more than eight answers": lambda tmp, spoken: ["--answers", *[str(spoken)] * 9],
+    "three questions": lambda tmp, spoken: ["--questions", "3"],
+    "nine questions": lambda tmp, spoken: ["--questions", "9"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(MOCK_BAD_INPUTS))
+def test_mock_refuses_bad_input_with_one_line(case, tmp_path, spoken, capsys):
+    assert main(["mock", *MOCK_BAD_INPUTS[case](tmp_path, spoken), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rehearse: ")

@@ -93,7 +93,7 @@ def test_history_text_shows_progress_per_question(
 
 def test_history_of_an_empty_store(capsys: pytest.CaptureFixture[str]):
     assert run(capsys, "history")[1].startswith("No attempts yet")
-    assert json.loads(run(capsys, "history", "--json")[1]) == {"attempts": [], "progress": []}
+    assert json.loads(run(capsys, "history", "--json")[1]) == {"attempts": [], "progress": [], "rounds": []}
 
 
 def test_compare_prints_the_deltas(capsys: pytest.CaptureFixture[str], attempts: list[Attempt]):

@@ -37,6 +37,7 @@ from rehearse.history.progress import (
     point,
     points,
     progress,
+    rounds_table,
     session_summary,
     sessions_table,
     target_seconds,
@@ -522,3 +523,50 @@ def test_failed_attempts_are_left_out_of_the_tables_and_named_apart(store: Store
         f"On average {analysed.analysis['fillers']['per_minute']:.1f} fillers per minute and "
     )
     assert summary[-1] == f"Not counted: 1 attempt not analysed (#{failed_id})."
+
+
+def test_round_answers_are_exported_with_their_round_and_listed_in_history(store: Store):
+    round_id = store.start_round("final", [STAR, WHY])
+    answer = store.save_round_recording(round_id, 0, b"audio", ".wav")
+    store.save_analysis(
+        answer, analyze_transcript(transcript_from_text(STAR_ANSWER), question=STAR).to_dict()
+    )
+    store.set_follow_up(round_id, 0, "What was your own part?")
+    follow_up = store.save_round_recording(round_id, 0, b"audio", ".wav", follow_up="What was your own part?")
+
+    rows = {int(row["id"]): row for row in csv.DictReader(io.StringIO(attempts_csv(store.list_attempts())))}
+    listed = history_dict(store.list_attempts(), store.list_rounds())
+
+    assert (rows[answer]["round_id"], rows[answer]["round_position"], rows[answer]["follow_up"]) == (
+        str(round_id),
+        "0",
+        "",
+    )
+    assert rows[follow_up]["follow_up"] == "What was your own part?"
+    assert listed["rounds"] == [
+        {
+            "id": round_id,
+            "stage": "final",
+            "state": "in_progress",
+            "started_at": store.get_round(round_id).started_at,
+            "finished_at": None,
+            "questions": [STAR, WHY],
+            "follow_ups": ["What was your own part?", None],
+            "attempts": [answer, follow_up],
+        }
+    ]
+
+
+def test_rounds_table_says_how_far_each_round_got(store: Store):
+    finished = store.start_round("final", [STAR, WHY])
+    store.save_round_recording(finished, 0, b"audio", ".wav")
+    store.set_follow_up(finished, 0, "What was the outcome?")
+    store.finish_round(finished)
+    unfinished = store.start_round("second_round", [WHY, STAR, WHY, STAR])
+
+    table = rounds_table(store.list_rounds())
+
+    assert list(table["Round"]) == [f"#{unfinished}", f"#{finished}"]
+    assert list(table["Answered"]) == ["0 of 4", "1 of 2"]
+    assert list(table["Follow-ups"]) == [0, 1]
+    assert table["State"].iloc[0].startswith("unfinished")

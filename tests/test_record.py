@@ -81,3 +81,13 @@ def test_no_microphone_is_a_one_line_cli_error(tmp_path, capsys):
     assert main(["record", "--seconds", "1", "--out", str(tmp_path / "a.wav")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) <= 2 and err[-1].startswith("rehearse: ") and "microphone" in err[-1].lower()
+
+
+def test_each_block_is_handed_on_as_it_arrives(tmp_path):
+    blocks: list[np.ndarray] = []
+    out = record(
+        tmp_path / "answer.wav", seconds=1.0, open_stream=fake_microphone(tone(3.0)), on_samples=blocks.append
+    )
+
+    assert blocks and all(block.ndim == 1 for block in blocks)
+    assert sum(len(block) for block in blocks) >= len(load_audio(out, min_seconds=0.5).samples)

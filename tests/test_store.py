@@ -315,7 +315,7 @@ def test_version_1_history_is_upgraded_keeping_every_attempt(tmp_path: Path):
 
     store = open_store(tmp_path)
     with closing(sqlite3.connect(store.database_path)) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     attempts = store.list_attempts()
     assert [(a.id, a.question, a.created_at, a.audio_file, a.status, a.error) for a in attempts] == [
         tuple(row) for row in reversed(_VERSION_1_ATTEMPTS)
@@ -535,8 +535,97 @@ def test_version_2_history_is_upgraded_in_place_to_interviews(tmp_path: Path):
     (tmp_path / "audio" / "attempt-000001.wav").write_bytes(b"audio of 1")
     store = open_store(tmp_path)
     with closing(sqlite3.connect(store.database_path)) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     [attempt] = store.list_attempts()
     assert (attempt.id, attempt.question, attempt.interview_id) == (1, QUESTION, None)
     interview_id = store.create_interview(INTERVIEW)
     assert store.list_attempts(interview_id=interview_id) == []
+
+
+ROUND_QUESTIONS = [
+    "Walk me through your CV in ninety seconds, focusing on what is relevant to this role.",
+    QUESTION,
+    "Why do you want to work for us?",
+    "Do you have any questions for us?",
+]
+
+
+def test_a_round_keeps_each_answer_and_follow_up_in_its_place(tmp_path: Path):
+    store = open_store(tmp_path)
+    round_id = store.start_round("final", ROUND_QUESTIONS)
+
+    first = store.save_round_recording(round_id, 0, b"answer one", ".wav")
+    second = store.save_round_recording(round_id, 1, b"answer two", ".webm")
+    store.set_follow_up(round_id, 1, "What was the outcome?")
+    follow_up = store.save_round_recording(
+        round_id, 1, b"the outcome", ".webm", follow_up="What was the outcome?"
+    )
+    store.save_analysis(second, ANALYSIS)
+
+    mock_round = store.get_round(round_id)
+    assert mock_round.stage == "final" and mock_round.state == "in_progress"
+    assert mock_round.questions == tuple(ROUND_QUESTIONS)
+    assert mock_round.follow_ups == (None, "What was the outcome?", None, None)
+    assert mock_round.answer(0).id == first
+    assert mock_round.answer(1).analysis == ANALYSIS
+    assert mock_round.follow_up_answer(1).id == follow_up
+    assert mock_round.follow_up_answer(1).question == "What was the outcome?"
+    assert mock_round.next_position == 2
+    assert store.get_attempt(follow_up).is_follow_up
+
+
+def test_a_round_stopped_halfway_resumes_where_it_stopped_with_nothing_lost(tmp_path: Path):
+    store = open_store(tmp_path)
+    round_id = store.start_round("second_round", ROUND_QUESTIONS)
+    store.save_round_recording(round_id, 0, b"answer one", ".wav")
+    store.set_follow_up(round_id, 0, "If you had to sum that up in one sentence?")
+
+    reopened = open_store(tmp_path).unfinished_round()
+
+    assert reopened is not None and reopened.id == round_id
+    assert reopened.next_position == 0  # the follow-up is still to be answered
+    assert [a.audio_file for a in reopened.attempts] == ["attempt-000001.wav"]
+    store.finish_round(round_id)
+    assert open_store(tmp_path).unfinished_round() is None
+    assert store.get_round(round_id).finished_at is not None
+
+
+def test_rounds_are_listed_newest_first_and_a_bad_position_is_refused(tmp_path: Path):
+    store = open_store(tmp_path)
+    older = store.start_round("final", ROUND_QUESTIONS)
+    newer = store.start_round("second_round", ROUND_QUESTIONS[:2])
+
+    assert [r.id for r in store.list_rounds()] == [newer, older]
+    with pytest.raises(StoreError, match="no question number 3"):
+        store.save_round_recording(newer, 2, b"audio", ".wav")
+    with pytest.raises(StoreError, match="no question may be empty"):
+        store.start_round("final", ["  "])
+
+
+def test_a_version_3_history_gains_rounds_and_keeps_its_attempts(tmp_path: Path):
+    store = open_store(tmp_path)
+    attempt_id = store.save_recording(QUESTION, b"audio", ".wav")
+    with closing(sqlite3.connect(store.database_path)) as connection, connection:
+        connection.execute("DROP INDEX attempts_by_round")
+        for column in ("follow_up", "round_position", "round_id"):
+            connection.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
+        connection.execute("DROP TABLE rounds")
+        connection.execute("PRAGMA user_version = 3")
+
+    upgraded = open_store(tmp_path)
+
+    assert upgraded.get_attempt(attempt_id).round_id is None
+    assert upgraded.list_rounds() == []
+    assert upgraded.start_round("final", ROUND_QUESTIONS) == 1
+
+
+def test_a_finished_round_asks_nothing_more_even_with_a_follow_up_unanswered(tmp_path: Path):
+    store = open_store(tmp_path)
+    round_id = store.start_round("final", ROUND_QUESTIONS[:1])
+    store.save_round_recording(round_id, 0, b"answer", ".wav")
+    store.set_follow_up(round_id, 0, "What was the outcome?")
+    assert store.get_round(round_id).next_position == 0
+
+    store.finish_round(round_id)
+
+    assert store.get_round(round_id).next_position is None

@@ -40,6 +40,11 @@ TARGET_FILLER_DETECTOR_S_PER_MIN = 0.3
 TARGET_PEAK_RSS_MB = 1500.0
 TARGET_FIRST_EXTRA_S = 3.0
 TARGET_LENGTH_S = 120.0
+# Target of the issue "Mock interview": the follow-up within 3 s of the end of a 90 s answer.
+TARGET_FOLLOW_UP_S = 3.0
+FOLLOW_UP_ANSWER_S = 90.0
+# The microphone delivers a block every 0.1 s; the live transcript is fed the same way.
+_MICROPHONE_BLOCK_S = 0.1
 
 # Several stories so Whisper does not meet the same sentence again and again.
 _STORIES = (
@@ -65,7 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.measure:
         print(json.dumps(measure(Path(args.measure), python_peak=args.tracemalloc, warm_up=args.warm_up)))
         return 0
+    if args.measure_follow_up:
+        print(json.dumps(measure_follow_up(Path(args.measure_follow_up))))
+        return 0
     print(machine_summary())
+    if args.follow_up_only:
+        with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as folder:
+            print(follow_up_line(_follow_up_in_fresh_process(Path(folder))))
+        return 0
     with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as folder:
         answers = [Path(path) for path in args.audio] or [
             speak_answer(Path(folder) / f"answer-{seconds:g}s.wav", seconds) for seconds in args.lengths
@@ -77,9 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         warmed = _measure_in_fresh_process(answers[0], python_peak=False, warm_up=True)
         print()
         print(warmed_line(answers[0].name, warmed))
+        follow_up = _follow_up_in_fresh_process(Path(folder))
+        print()
+        print(follow_up_line(follow_up))
         app = measure_app(ROOT, Path(folder)) if (ROOT / "app.py").is_file() and not args.no_app else None
     print()
-    print(targets_table(results, warmed, app))
+    print(targets_table(results, warmed, app, follow_up=follow_up))
     return 0
 
 
@@ -101,7 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         "--tracemalloc", action="store_true", help="also measure Python's own peak allocations (slower)"
     )
     # The fresh worker process, and whether it warms the delivery analyzer up first as the app does.
+    parser.add_argument(
+        "--follow-up-only",
+        action="store_true",
+        help="only time the mock interview's follow-up after a 90 s answer",
+    )
     parser.add_argument("--measure", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-follow-up", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--warm-up", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -189,6 +210,74 @@ def measure(path: Path, *, python_peak: bool = False, warm_up: bool = False) -> 
         result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     return result
+
+
+def measure_follow_up(path: Path) -> dict[str, object]:
+    """Run in a fresh process: seconds from the end of an answer to its follow-up question.
+
+    The answer is fed to the live transcript in microphone-sized blocks. While the candidate speaks,
+    the finished chunks are transcribed in the background; the time that takes (``chunks_s``) is
+    reported to show it keeps up with speech. Then the clock runs from the answer's end: the last
+    chunk, the transcript-only analysis and the decision (``after_end_s``). ``whole_s`` is the same
+    decision from the whole recording transcribed after the end, as the app does with a recording
+    it only receives when the answer is over.
+    """
+    from rehearse.analysis.analysis import analyze_transcript
+    from rehearse.analysis.example import load_language_model
+    from rehearse.mock.follow_up import decide_follow_up
+    from rehearse.mock.live import LIVE_TRANSCRIBE_OPTIONS, LiveTranscript
+    from rehearse.speech.audio import load_audio
+    from rehearse.speech.transcribe import load_model, resolve_model_path, transcribe
+
+    audio = load_audio(path)
+    load_model(str(resolve_model_path()))
+    load_language_model()
+    question = "Tell me about a time you improved a process."
+    live = LiveTranscript()
+    block = int(_MICROPHONE_BLOCK_S * audio.sample_rate)
+    started = time.perf_counter()
+    for first in range(0, len(audio.samples), block):
+        live.add(audio.samples[first : first + block])
+    while live.chunks_waiting:
+        time.sleep(0.01)
+    chunks_s = time.perf_counter() - started
+    started = time.perf_counter()
+    transcript = live.finish()
+    tail_s = time.perf_counter() - started
+    follow_up = decide_follow_up(analyze_transcript(transcript, question=question).to_dict())
+    after_end_s = time.perf_counter() - started
+    started = time.perf_counter()
+    whole, _ = transcribe(audio, options=LIVE_TRANSCRIBE_OPTIONS)
+    decide_follow_up(analyze_transcript(whole, question=question).to_dict())
+    whole_s = time.perf_counter() - started
+    return {
+        "duration_s": audio.duration_s,
+        "chunks_s": chunks_s,
+        "tail_s": tail_s,
+        "after_end_s": after_end_s,
+        "whole_s": whole_s,
+        "follow_up": follow_up,
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def _follow_up_in_fresh_process(folder: Path) -> dict[str, object]:
+    path = speak_answer(folder / f"answer-{FOLLOW_UP_ANSWER_S:g}s.wav", FOLLOW_UP_ANSWER_S)
+    command = [sys.executable, "-m", "rehearse.evaluation.bench", "--measure-follow-up", str(path)]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        sys.exit(f"Timing the follow-up failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def follow_up_line(result: dict[str, object]) -> str:
+    return (
+        f"Mock interview follow-up after a {float(result['duration_s']):.0f} s answer:"
+        f" {float(result['after_end_s']):.2f} s after its end (last chunk {float(result['tail_s']):.2f} s;"
+        f" the earlier chunks took {float(result['chunks_s']):.2f} s while it was spoken); from the whole"
+        f" recording after its end, as the app must: {float(result['whole_s']):.2f} s"
+        f" (load average {float(result['load_average']):.1f})"
+    )
 
 
 def _warm_up_seconds() -> float:
@@ -366,7 +455,11 @@ def warmed_line(name: str, result: dict[str, object]) -> str:
 
 
 def targets_table(
-    results: list[dict[str, object]], warmed: dict[str, object], app: dict[str, float] | None
+    results: list[dict[str, object]],
+    warmed: dict[str, object],
+    app: dict[str, float] | None,
+    *,
+    follow_up: dict[str, object] | None = None,
 ) -> str:
     target = min(results, key=lambda result: abs(float(result["duration_s"]) - TARGET_LENGTH_S))
     length = f"{float(target['duration_s']):.0f} s answer"
@@ -392,6 +485,12 @@ def targets_table(
         ("the same after warm_up()", f"{warmed_extra:+.2f} s", f"<= {TARGET_FIRST_EXTRA_S} s",
          warmed_extra <= TARGET_FIRST_EXTRA_S),
     ]  # fmt: skip
+    if follow_up is not None:
+        after_end = float(follow_up["after_end_s"])
+        rows.append(
+            (f"follow-up after a {float(follow_up['duration_s']):.0f} s answer", f"{after_end:.2f} s",
+             f"< {TARGET_FOLLOW_UP_S:g} s", after_end < TARGET_FOLLOW_UP_S)
+        )  # fmt: skip
     lines = ["Targets", f"  {'measure':<40}{'value':>18}  {'target':<16}result"]
     lines += [
         f"  {name:<40}{value:>18}  {goal:<16}{'met' if met else 'MISSED'}" for name, value, goal, met in rows

@@ -13,7 +13,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -24,7 +24,7 @@ from rehearse.analysis.conciseness import TARGET_TOLERANCE
 from rehearse.analysis.results_view import STAR_LABELS, headlines, length_band, star_rows, voice_verdict, when
 from rehearse.analysis.text import clock
 from rehearse.errors import ParameterError
-from rehearse.history.store import Attempt, Session
+from rehearse.history.store import Attempt, MockRound, Session
 from rehearse.preparation.questions import DEFAULT_TARGET_SECONDS, OWN_QUESTION_THEME, find_question
 
 BEST_RULE = (
@@ -651,33 +651,42 @@ def attempt_row(attempt: Attempt) -> dict[str, object]:
         "status": attempt.status,
         "error": attempt.error,
     }
+    in_round = {
+        "round_id": attempt.round_id,
+        "round_position": attempt.round_position,
+        "follow_up": attempt.follow_up,
+    }
     if attempt.analysis is None:
-        return row | dict.fromkeys(CSV_COLUMNS[len(row) :])
+        return row | dict.fromkeys(CSV_COLUMNS[len(row) :]) | in_round
     p = point(attempt)
     star = attempt.analysis["example"]["star"]
-    return row | {
-        "duration_s": p.duration_s,
-        "target_s": p.target_s,
-        "in_target": p.in_target,
-        "word_count": p.word_count,
-        "filler_count": p.filler_count,
-        "fillers_per_minute": p.fillers_per_minute,
-        "words_per_minute": p.words_per_minute,
-        "pace_verdict": attempt.analysis["pacing"]["verdict"],
-        "pace_variation": p.pace_variation,
-        "hedge_count": p.hedge_count,
-        "expects_example": p.expects_example,
-        "star_parts": p.star_parts,
-        **{f"star_{part}": bool(star[part]) for part in STAR_LABELS},
-        "sample": is_sample(attempt),
-    }
+    return (
+        row
+        | {
+            "duration_s": p.duration_s,
+            "target_s": p.target_s,
+            "in_target": p.in_target,
+            "word_count": p.word_count,
+            "filler_count": p.filler_count,
+            "fillers_per_minute": p.fillers_per_minute,
+            "words_per_minute": p.words_per_minute,
+            "pace_verdict": attempt.analysis["pacing"]["verdict"],
+            "pace_variation": p.pace_variation,
+            "hedge_count": p.hedge_count,
+            "expects_example": p.expects_example,
+            "star_parts": p.star_parts,
+            **{f"star_{part}": bool(star[part]) for part in STAR_LABELS},
+            "sample": is_sample(attempt),
+        }
+        | in_round
+    )
 
 
 CSV_COLUMNS = (
     "id", "created_at", "session_id", "question", "status", "error",
     "duration_s", "target_s", "in_target", "word_count", "filler_count", "fillers_per_minute",
     "words_per_minute", "pace_verdict", "pace_variation", "hedge_count", "expects_example", "star_parts",
-    *(f"star_{part}" for part in STAR_LABELS), "sample",
+    *(f"star_{part}" for part in STAR_LABELS), "sample", "round_id", "round_position", "follow_up",
 )  # fmt: skip
 
 
@@ -774,8 +783,41 @@ def _attempt_line(attempt: Attempt, *, is_best: bool) -> str:
     )
 
 
-def history_dict(attempts: list[Attempt]) -> dict[str, object]:
-    """``rehearse history --json``: every attempt's numbers, and the progress per question and overall."""
+def round_dict(mock_round: MockRound) -> dict[str, object]:
+    """A mock interview round as History lists it: its questions, follow-ups and attempt ids."""
+    return {
+        "id": mock_round.id,
+        "stage": mock_round.stage,
+        "state": mock_round.state,
+        "started_at": mock_round.started_at,
+        "finished_at": mock_round.finished_at,
+        "questions": list(mock_round.questions),
+        "follow_ups": list(mock_round.follow_ups),
+        "attempts": [attempt.id for attempt in mock_round.attempts],
+    }
+
+
+def rounds_table(rounds: Sequence[MockRound]) -> pd.DataFrame:
+    """One row per mock interview round, newest first: when, the stage, how far it got."""
+    rows = [
+        {
+            "Round": f"#{r.id}",
+            "Stage": "Final interview" if r.stage == "final" else "Second round",
+            "Started": when(r.started_at),
+            "Answered": f"{sum(1 for p in range(len(r.questions)) if r.answer(p) is not None)} of {len(r.questions)}",
+            "Follow-ups": sum(1 for follow_up in r.follow_ups if follow_up),
+            "State": "finished"
+            if r.state == "finished"
+            else "unfinished: resume it on the Mock interview page",
+        }
+        for r in rounds
+    ]
+    return pd.DataFrame(rows, columns=["Round", "Stage", "Started", "Answered", "Follow-ups", "State"])
+
+
+def history_dict(attempts: list[Attempt], rounds: Sequence[MockRound] = ()) -> dict[str, object]:
+    """``rehearse history --json``: every attempt's numbers, the progress per question and overall,
+    and the mock interview rounds (newest first)."""
     summaries = [
         (question, progress(points(asked)))
         for question, asked in [*group_by_question(attempts).items(), (None, attempts)]
@@ -795,6 +837,7 @@ def history_dict(attempts: list[Attempt]) -> dict[str, object]:
             for question, summary in summaries
             if summary is not None
         ],
+        "rounds": [round_dict(mock_round) for mock_round in rounds],
     }
 
 

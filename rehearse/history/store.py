@@ -28,7 +28,7 @@ DATABASE_NAME = "rehearse.sqlite3"
 SETTINGS_NAME = "settings.json"
 AUDIO_DIR_NAME = "audio"
 # Bump together with a step in _MIGRATIONS when the schema changes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Attempts saved less than this long after the previous one belong to the same practice session.
 SESSION_GAP_S = 30 * 60
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -92,6 +92,26 @@ CREATE INDEX attempts_by_interview ON attempts (interview_id, id);
 """
 
 
+# Version 4: mock interview rounds (issue 18). ``questions_json`` lists the round's questions in asking order and
+# ``follow_ups_json`` the follow-up asked after each (null when none); an attempt of a round has its
+# position there and, when it answers a follow-up, that follow-up's text in ``follow_up``.
+_SCHEMA_ROUNDS = """
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    stage TEXT NOT NULL,
+    questions_json TEXT NOT NULL,
+    follow_ups_json TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    state TEXT NOT NULL CHECK (state IN ('in_progress', 'finished'))
+);
+ALTER TABLE attempts ADD COLUMN round_id INTEGER REFERENCES rounds (id) ON DELETE SET NULL;
+ALTER TABLE attempts ADD COLUMN round_position INTEGER;
+ALTER TABLE attempts ADD COLUMN follow_up TEXT;
+CREATE INDEX attempts_by_round ON attempts (round_id, round_position, id);
+"""
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One recorded answer; ``analysis`` is the engine's ``Analysis.to_dict()`` once it has run.
@@ -109,6 +129,13 @@ class Attempt:
     analysis: dict | None
     session_id: int | None = None
     interview_id: int | None = None
+    round_id: int | None = None
+    round_position: int | None = None
+    follow_up: str | None = None  # the follow-up question this attempt answers, in a mock round
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.follow_up is not None
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,46 @@ class StoredInterview:
     created_at: str
     updated_at: str
     data: dict
+
+
+@dataclass(frozen=True)
+class MockRound:
+    """A mock interview round: its questions in asking order, the follow-up asked after each (None
+    when none was), and its attempts oldest first. ``state`` is "in_progress" until it is finished;
+    a round stopped halfway keeps every answer and resumes at :attr:`next_position`.
+    """
+
+    id: int
+    stage: str
+    questions: tuple[str, ...]
+    follow_ups: tuple[str | None, ...]
+    started_at: str
+    finished_at: str | None
+    state: str
+    attempts: tuple[Attempt, ...] = ()
+
+    def answer(self, position: int) -> Attempt | None:
+        """The latest answer to the question at ``position`` (not its follow-up)."""
+        found = [a for a in self.attempts if a.round_position == position and not a.is_follow_up]
+        return found[-1] if found else None
+
+    def follow_up_answer(self, position: int) -> Attempt | None:
+        found = [a for a in self.attempts if a.round_position == position and a.is_follow_up]
+        return found[-1] if found else None
+
+    @property
+    def next_position(self) -> int | None:
+        """The question to ask next (its follow-up first, when one is asked and not answered);
+        None when every question is answered or the round was finished (a round run from recorded
+        files ends with its follow-ups unanswered)."""
+        if self.state == "finished":
+            return None
+        for position in range(len(self.questions)):
+            if self.answer(position) is None:
+                return position
+            if self.follow_ups[position] is not None and self.follow_up_answer(position) is None:
+                return position
+        return None
 
 
 @dataclass(frozen=True)
@@ -216,6 +283,80 @@ class Store:
             connection.execute(
                 "UPDATE attempts SET status = 'failed', error = ? WHERE id = ?", (message, attempt_id)
             )
+
+    def start_round(self, stage: str, questions: list[str]) -> int:
+        """Begin a mock interview round of ``questions`` (asking order); returns its id."""
+        if not questions or any(not question.strip() for question in questions):
+            raise StoreError("A round needs at least one question, and no question may be empty.")
+        with self._transaction() as connection:
+            return int(
+                connection.execute(
+                    "INSERT INTO rounds (stage, questions_json, follow_ups_json, started_at, state)"
+                    " VALUES (?, ?, ?, ?, 'in_progress')",
+                    (stage, json.dumps(questions), json.dumps([None] * len(questions)), _now()),
+                ).lastrowid
+            )
+
+    def save_round_recording(
+        self, round_id: int, position: int, audio_bytes: bytes, suffix: str, *, follow_up: str | None = None
+    ) -> int:
+        """Keep the answer to the round's question at ``position`` (or to its ``follow_up``) the
+        moment it is recorded, so a round stopped halfway loses nothing; returns the attempt id."""
+        mock_round = self.get_round(round_id)
+        if not 0 <= position < len(mock_round.questions):
+            raise StoreError(f"Round {round_id} has no question number {position + 1}.")
+        question = follow_up or mock_round.questions[position]
+        attempt_id = self.save_recording(question, audio_bytes, suffix)
+        with self._transaction() as connection:
+            connection.execute(
+                "UPDATE attempts SET round_id = ?, round_position = ?, follow_up = ? WHERE id = ?",
+                (round_id, position, follow_up, attempt_id),
+            )
+        return attempt_id
+
+    def set_follow_up(self, round_id: int, position: int, follow_up: str | None) -> None:
+        """Record the follow-up asked after the answer at ``position`` (None: none was)."""
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT follow_ups_json FROM rounds WHERE id = ?", (round_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"There is no round number {round_id}.")
+            follow_ups = json.loads(row[0])
+            follow_ups[position] = follow_up
+            connection.execute(
+                "UPDATE rounds SET follow_ups_json = ? WHERE id = ?", (json.dumps(follow_ups), round_id)
+            )
+
+    def finish_round(self, round_id: int) -> None:
+        with self._transaction() as connection:
+            connection.execute(
+                "UPDATE rounds SET state = 'finished', finished_at = ? WHERE id = ?", (_now(), round_id)
+            )
+
+    def get_round(self, round_id: int) -> MockRound:
+        with self._connection() as connection:
+            row = connection.execute(_SELECT_ROUND + " WHERE id = ?", (round_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"There is no round number {round_id} in {self.home}.")
+            attempts = connection.execute(
+                _SELECT + " WHERE attempts.round_id = ? ORDER BY attempts.id", (round_id,)
+            ).fetchall()
+        return _round(row, tuple(_attempt(attempt) for attempt in attempts))
+
+    def list_rounds(self) -> list[MockRound]:
+        """Every mock interview round, newest first, with its attempts."""
+        with self._connection() as connection:
+            ids = [row[0] for row in connection.execute("SELECT id FROM rounds ORDER BY id DESC")]
+        return [self.get_round(round_id) for round_id in ids]
+
+    def unfinished_round(self) -> MockRound | None:
+        """The latest round still in progress (to resume), if any."""
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT id FROM rounds WHERE state = 'in_progress' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else self.get_round(row[0])
 
     def get_attempt(self, attempt_id: int) -> Attempt:
         with self._connection() as connection:
@@ -332,6 +473,7 @@ class Store:
             count = connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
             connection.execute("DELETE FROM attempts")
             connection.execute("DELETE FROM interviews")
+            connection.execute("DELETE FROM rounds")
             for path in self.audio_dir.glob("*"):
                 self._remove(path)
         for suffix in ("", *_DATABASE_SIDE_SUFFIXES):
@@ -414,7 +556,8 @@ class Store:
 
 _SELECT = (
     "SELECT attempts.id, attempts.question, attempts.created_at, attempts.audio_file, attempts.status,"
-    " attempts.error, analyses.analysis_json, attempts.session_id, attempts.interview_id"
+    " attempts.error, analyses.analysis_json, attempts.session_id, attempts.interview_id,"
+    " attempts.round_id, attempts.round_position, attempts.follow_up"
     " FROM attempts LEFT JOIN analyses ON analyses.attempt_id = attempts.id"
 )
 _SELECT_INTERVIEW = "SELECT id, created_at, updated_at, interview_json FROM interviews"
@@ -430,6 +573,11 @@ def _interview_json(data: dict) -> str:
 def _interview(row: tuple) -> StoredInterview:
     interview_id, created_at, updated_at, interview_json = row
     return StoredInterview(interview_id, created_at, updated_at, json.loads(interview_json))
+
+
+_SELECT_ROUND = (
+    "SELECT id, stage, questions_json, follow_ups_json, started_at, finished_at, state FROM rounds"
+)
 
 
 def default_home() -> Path:
@@ -612,8 +760,13 @@ def _add_interviews(connection: sqlite3.Connection) -> None:
     _run_script(connection, _SCHEMA_V3_INTERVIEWS)
 
 
+def _add_rounds(connection: sqlite3.Connection) -> None:
+    """Version 3 to 4: mock interview rounds; attempts made before them belong to none."""
+    _run_script(connection, _SCHEMA_ROUNDS)
+
+
 # _MIGRATIONS[n] upgrades a database of schema version n to version n + 1.
-_MIGRATIONS = (_create_v1, _add_sessions, _add_interviews)
+_MIGRATIONS = (_create_v1, _add_sessions, _add_interviews, _add_rounds)
 
 
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
@@ -653,7 +806,18 @@ def _connect(database_path: Path, *, read_only: bool = False) -> sqlite3.Connect
 
 
 def _attempt(row: tuple) -> Attempt:
-    attempt_id, question, created_at, audio_file, status, error, analysis_json, session_id, interview_id = row
+    (
+        attempt_id,
+        question,
+        created_at,
+        audio_file,
+        status,
+        error,
+        analysis_json,
+        session_id,
+        interview_id,
+        *in_round,
+    ) = row
     return Attempt(
         id=attempt_id,
         question=question,
@@ -664,6 +828,23 @@ def _attempt(row: tuple) -> Attempt:
         analysis=None if analysis_json is None else json.loads(analysis_json),
         session_id=session_id,
         interview_id=interview_id,
+        round_id=in_round[0],
+        round_position=in_round[1],
+        follow_up=in_round[2],
+    )
+
+
+def _round(row: tuple, attempts: tuple[Attempt, ...]) -> MockRound:
+    round_id, stage, questions_json, follow_ups_json, started_at, finished_at, state = row
+    return MockRound(
+        id=round_id,
+        stage=stage,
+        questions=tuple(json.loads(questions_json)),
+        follow_ups=tuple(json.loads(follow_ups_json)),
+        started_at=started_at,
+        finished_at=finished_at,
+        state=state,
+        attempts=attempts,
     )
 
 

@@ -43,10 +43,13 @@ def record(
     on_level: Level | None = None,
     open_stream: StreamFactory = open_microphone,
     poll_s: float = 0.1,
+    on_samples: Callable[[np.ndarray], None] | None = None,
 ) -> Path:
     """Record until ``stop`` is set or ``seconds`` (seconds) have passed, then write a WAV to ``out``.
 
-    ``poll_s`` (seconds) is how often the elapsed time and level are reported.
+    ``poll_s`` (seconds) is how often the elapsed time and level are reported. ``on_samples`` is
+    given each block of samples as it arrives (to transcribe while the candidate speaks); it runs on
+    the audio thread, so it must only hand the block on.
     """
     if seconds is not None and seconds <= 0:
         raise ParameterError("The recording length must be more than 0 seconds.")
@@ -60,8 +63,11 @@ def record(
     lock = threading.Lock()
 
     def collect(indata: np.ndarray, _frames: int, _time: object, _status: object) -> None:
+        block = indata[:, 0].copy()
         with lock:
-            chunks.append(indata[:, 0].copy())
+            chunks.append(block)
+        if on_samples is not None:
+            on_samples(block)
 
     started = time.monotonic()
     with open_stream(samplerate=SAMPLE_RATE, channels=1, dtype="float32", callback=collect):
