@@ -3,6 +3,8 @@ analyses in the background, and the round report at the end. A closed tab resume
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -27,7 +29,7 @@ from rehearse.mock.round import (
 from rehearse.mock.runner import analyse_stored_answer, follow_up_after_recording, stored_round_report
 from rehearse.preparation.plan import prepare
 from rehearse.preparation.questions import Question, find_question
-from rehearse.speech.transcribe import resolve_model_path
+from rehearse.speech.transcribe import load_model, resolve_model_path
 
 ROUND_KEY = "mock_round_id"
 STARTED_KEY = "mock_question_shown_at"
@@ -52,6 +54,20 @@ def queue_analysis(store: Store, attempt_id: int) -> None:
         return
     options = _options()
     queued[attempt_id] = analysis_pool().submit(analyse_stored_answer, store, attempt_id, options=options)
+
+
+@st.cache_resource
+def follow_up_model_warmed(model_path: str) -> threading.Thread:
+    """Load the model the follow-ups are transcribed with once per server, in the background, so the
+    first follow-up does not pay for it."""
+
+    def load() -> None:
+        with contextlib.suppress(RehearseError):
+            load_model(model_path, 1)
+
+    thread = threading.Thread(target=load, name="rehearse-follow-up-model", daemon=True)
+    thread.start()
+    return thread
 
 
 def _options():
@@ -274,6 +290,8 @@ def wait_for_analyses(round_id: int) -> None:
 st.title("Mock interview")
 st.caption("A whole round in a row: answer each question aloud; the next one comes at once.")
 store = open_store_or_stop()
+with contextlib.suppress(RehearseError):  # a missing model is reported when an answer is analysed
+    follow_up_model_warmed(_options().transcribe.model_path)
 round_id = st.session_state.get(ROUND_KEY)
 if round_id is None:
     show_setup(store)

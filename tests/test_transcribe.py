@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from speech import ANSWER, silence, speak, write_samples
 
-from rehearse.errors import ModelError
+from rehearse.errors import ModelError, NoSpeechError
 from rehearse.evaluation.sets import SETS
 from rehearse.speech import transcribe as transcribe_module
 from rehearse.speech.audio import load_audio
@@ -14,6 +14,7 @@ from rehearse.speech.transcribe import (
     load_model,
     resolve_model_path,
     transcribe,
+    transcribe_halves,
 )
 
 
@@ -81,3 +82,39 @@ def test_a_recording_whisper_has_to_sample_gives_the_same_transcript_every_time(
     second, _ = transcribe(audio)
     assert options.random_seed == 0
     assert first.words == second.words
+
+
+def _spoken_words(transcript) -> list[str]:
+    return [word.text.lower().strip(".,") for word in transcript.words]
+
+
+def test_both_halves_at_once_give_the_answer_in_order_with_its_own_times(answer_with_silent_tail):
+    audio, speech_end = answer_with_silent_tail
+    whole, _ = transcribe(audio, options=TranscribeOptions(beam_size=1))
+    halves, options = transcribe_halves(audio, options=TranscribeOptions(beam_size=1))
+    assert options.cpu_threads == 1 and options.model_path
+    words = _spoken_words(halves)
+    for expected in ("release", "automated", "checklist", "hours"):
+        assert any(expected in word for word in words)
+    starts = [word.start for word in halves.words]
+    assert starts == sorted(starts)
+    # The second half's words keep their place in the whole recording, not in the half.
+    assert halves.words[-1].end > audio.duration_s / 2 and halves.words[-1].end <= speech_end + 0.5
+    assert halves.duration_s == audio.duration_s and halves.silences
+    # Near the cut a word may differ; the rest reads as the whole recording does.
+    shared = set(words) & set(_spoken_words(whole))
+    assert len(shared) >= 0.8 * len(set(_spoken_words(whole)))
+
+
+def test_a_silent_half_leaves_the_other_halfs_words(tmp_path):
+    spoken = load_audio(speak(tmp_path / "short.wav", "I cut the release time from two days to four hours."))
+    audio = load_audio(write_samples(tmp_path / "tail.wav", np.concatenate([spoken.samples, silence(8.0)])))
+    transcript, _ = transcribe_halves(audio)
+    assert any("release" in word for word in _spoken_words(transcript))
+    assert transcript.words[-1].end <= spoken.duration_s + 0.5
+
+
+def test_no_speech_in_either_half_is_said(tmp_path):
+    audio = load_audio(write_samples(tmp_path / "silence.wav", silence(6.0)))
+    with pytest.raises(NoSpeechError, match="No speech"):
+        transcribe_halves(audio)

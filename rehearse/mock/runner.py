@@ -18,7 +18,7 @@ from rehearse.mock.follow_up import ONE_SENTENCE, FollowUpOptions, decide_follow
 from rehearse.mock.report import RoundAnswer, RoundReport, compare_with_previous, round_answers, round_report
 from rehearse.preparation.questions import find_question
 from rehearse.speech.audio import load_audio
-from rehearse.speech.transcribe import transcribe
+from rehearse.speech.transcribe import transcribe_halves
 
 
 def analyse_stored_answer(
@@ -169,7 +169,10 @@ def quick_analysis(path: str | Path, *, question: str, options: AnalysisOptions 
     analyses (hesitations, delivery), which the full analysis in the background adds."""
     options = options or AnalysisOptions()
     audio = load_audio(path, min_seconds=options.min_seconds, max_seconds=options.max_seconds)
-    # Greedy decoding, as the live transcript: twice as fast, and the gist is enough for a follow-up.
-    transcript, transcribe_options = transcribe(audio, options=replace(options.transcribe, beam_size=1))
+    # Greedy decoding, as the live transcript, and both halves at once: the gist is enough for a
+    # follow-up, and it must come within seconds of the answer's end.
+    transcript, transcribe_options = transcribe_halves(
+        audio, options=replace(options.transcribe, beam_size=1)
+    )
     options = replace(options, transcribe=transcribe_options)
     return analyze_transcript(transcript, question=question, options=options).to_dict()
