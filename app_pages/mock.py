@@ -222,7 +222,17 @@ def show_report(store: Store, mock_round: MockRound) -> None:
     left, right = st.columns(2)
     left.line_chart(frame, x="Answer", y="Fillers per minute", height=220)
     right.line_chart(frame, x="Answer", y="Words per minute", height=220)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # The same rounding as the cards below, so the table never reads 20.06 beside a card's 20.1.
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Fillers per minute": st.column_config.NumberColumn(format="%.1f"),
+            "Words per minute": st.column_config.NumberColumn(format="%.0f"),
+            "Time to first point (s)": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
     st.markdown("#### Work on first")
     if not report.work_on:
         st.success("Nothing stands out: keep practising at this level.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -86,6 +87,9 @@ def test_a_four_question_round_with_a_follow_up_ends_in_the_round_report(recordi
     assert f"**Follow-up:** {SPECIFIC_EXAMPLE}" in markdown
     assert any("tell the same story" in w.value for w in app.warning)  # the strong story, three times
     assert len(app.get("audio")) == 5  # playback of every answer, the follow-up's included
+    [table] = [frame for frame in app.dataframe if "Fillers per minute" in frame.value.columns]
+    formats = json.loads(table.proto.columns)
+    assert formats["Fillers per minute"]["type_config"]["format"] == "%.1f"  # as the cards round it
     (mock_round,) = open_store(rehearse_home).list_rounds()
     assert mock_round.state == "finished"
     assert all(attempt.status == "analysed" for attempt in mock_round.attempts)
