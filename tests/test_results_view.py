@@ -393,3 +393,17 @@ def test_the_terminal_report_has_the_same_voice_words():
     voice = format_report(analysis).split("\nVoice\n", 1)[1].split("\n\n", 1)[0]
     assert voice.splitlines()[0] == "  2 things to work on in your voice."
     assert "Loudness: fading." in voice and "semitone" not in voice
+
+
+def test_the_terminal_report_rounds_pace_and_fillers_as_the_cards_do():
+    analysis = analyze_transcript(
+        transcript_from_text(VAGUE + " " + STORY, pauses={7: 2.0}), question=QUESTION
+    )
+    cards = {
+        card.label: card.value for card in headlines(analysis.to_dict(), target_seconds=90, previous=None)
+    }
+    report = format_report(analysis)
+    assert f"{cards['Fillers per minute']} per minute" in report
+    assert f"Pace         {cards['Words per minute']} words/min" in report
+    trend = report.split("Pace trend", 1)[1].splitlines()[0].split()
+    assert trend and all(value.isdigit() for value in trend[1::2])

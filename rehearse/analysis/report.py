@@ -25,18 +25,18 @@ def format_report(analysis: Analysis) -> str:
     lines += [
         "Delivery",
         f"  Fillers      {fillers.count} ({fillers.vocal_count} um/uh, {fillers.lexical_count} like/you know...), "
-        f"{fillers.per_minute:g} per minute",
+        f"{fillers.per_minute:.1f} per minute",
     ]
     if filler_words:
         lines.append(f"               {filler_words}{more}")
     lines.append(f"               {filler_accuracy_note()}")
     lines += [
-        f"  Pace         {pacing.words_per_minute:g} words/min ({pacing.verdict}); "
-        f"{pacing.articulation_rate:g} words/min without pauses",
+        f"  Pace         {pacing.words_per_minute:.0f} words/min ({pacing.verdict}); "
+        f"{pacing.articulation_rate:.0f} words/min without pauses",
         f"  Pauses       {len(pacing.pauses)} of {pacing.options.pause_min_s:g} s or more, "
         f"{pacing.long_pause_count} of {pacing.options.long_pause_s:g} s or more",
         "  Pace trend   "
-        + "  ".join(f"{clock(window.start)} {window.words_per_minute:g}" for window in pacing.windows),
+        + "  ".join(f"{clock(window.start)} {window.words_per_minute:.0f}" for window in pacing.windows),
         "",
         *_voice_lines(analysis),
         "Content",
