@@ -1,14 +1,14 @@
 """Synthesise the labelled answers: the evaluation set (eval/set/), the product's samples (sample_audio/)
-and the held-out sets (eval/heldout/, eval/fresh/, eval/unseen/, eval/final/, eval/sealed/).
+and the held-out sets (eval/heldout/, eval/fresh/, eval/unseen/, eval/final/, eval/sealed/, eval/sealed2/).
 
 Dev tooling only: it imports piper (GPL-3), which nothing in ``rehearse/`` may import.
 
-    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|unseen|final|sealed|all] [--only ID ...]
+    .venv/bin/python scripts/make_audio.py [eval|samples|heldout|fresh|unseen|final|sealed|sealed2|all] [--only ID ...]
 
 "all" means eval and samples only: the held-out sets, never used for tuning, are made only when named.
 
 Markup (``sample_audio/samples.yaml`` and ``eval/answers.yaml``, ``heldout.yaml``, ``fresh.yaml``,
-``unseen.yaml``, ``final.yaml``, ``sealed.yaml``): a YAML list of answers, each
+``unseen.yaml``, ``final.yaml``, ``sealed.yaml``, ``sealed2.yaml``): a YAML list of answers, each
 
     id: ops_handover            file name of the audio and labels
     question: Tell me about ... the interview question answered

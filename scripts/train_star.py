@@ -1,6 +1,6 @@
-"""Train the STAR clause model and the example-present model on corpus parts A and B (seeded).
+"""Train the STAR clause model and the example-present model on corpus parts A, B, D, E (seeded).
 
-    python scripts/train_star.py [--parts A B] [--out rehearse/analysis/star_model.json]
+    python scripts/train_star.py [--parts A B D E] [--out rehearse/analysis/star_model.json]
 
 Reads ``eval/star/part-*.jsonl`` and, where they exist, ``recognised-*.jsonl`` (the same answers as
 tiny.en wrote them from synthesized speech, made by ``scripts/make_star_recognised.py``). Picks the
@@ -64,6 +64,13 @@ def fit_clauses(rows: list[dict], labels: list[str], c: float) -> tuple[DictVect
     return vectoriser, model
 
 
+def fit_example(rows: list[dict], present: list[bool], c: float) -> tuple[DictVectorizer, LogisticRegression]:
+    vectoriser = DictVectorizer()
+    model = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
+    model.fit(vectoriser.fit_transform(rows), present)
+    return vectoriser, model
+
+
 def probabilities(vectoriser: DictVectorizer, model: LogisticRegression, rows: list[dict]) -> np.ndarray:
     if not rows:
         return np.zeros((0, len(LABELS)))
@@ -87,15 +94,16 @@ def cross_validated(answer_rows, answer_labels, groups, c: float) -> list[np.nda
 
 def detector(answers, clause_lists, clause_probabilities, example_probabilities, thresholds):
     found_threshold, missing_threshold, absent_threshold = thresholds
-    by_id = {
-        answer.id: (clauses, probs, example)
+    # Keyed by the whole answer: a written answer and its recognised version share an id.
+    readings = {
+        answer: (clauses, probs, example)
         for answer, clauses, probs, example in zip(
             answers, clause_lists, clause_probabilities, example_probabilities, strict=True
         )
     }
 
     def detect(answer: LabelledAnswer) -> Detected:
-        clauses, probs, example = by_id[answer.id]
+        clauses, probs, example = readings[answer]
         present = example >= 0.5
         parts, evidence, missing = set(), {}, set()
         for part in STAR_PARTS:
@@ -115,17 +123,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--parts", nargs="+", default=["A", "B"])
+    parser.add_argument("--parts", nargs="+", default=["A", "B", "D", "E"])
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
-    answers = [answer for part in args.parts for answer in load_part(part)]
-    for part in args.parts:
-        if (CORPUS_DIR / f"recognised-{part}.jsonl").is_file():
-            answers += load_part(part, text="recognised")
+    written = [answer for part in args.parts for answer in load_part(part)]
+    heard = [
+        answer
+        for part in args.parts
+        if (CORPUS_DIR / f"recognised-{part}.jsonl").is_file()
+        for answer in load_part(part, text="recognised")
+    ]
+    answers = written + heard
     # The clean and recognised versions of one answer share a group: a fold never splits them.
     groups = [answer.id for answer in answers]
     rows, labels, clause_lists = featurise(answers)
-    print(f"{len(answers)} answers, {sum(map(len, rows))} clauses")
+    print(
+        f"{len(written)} written answers ({sum(len(a.spans) for a in written)} labelled clauses),"
+        f" {len(heard)} recognised; {sum(map(len, rows))} parsed clauses"
+    )
 
     best = None
     for c in (1.0, 3.0, 10.0):
@@ -140,12 +155,19 @@ def main() -> int:
 
     answer_rows = [answer_features(r, p) for r, p in zip(rows, cv, strict=True)]
     presence = [answer.example_present for answer in answers]
-    example_cv = np.zeros(len(answers))
-    for train, test in GroupKFold(n_splits=FOLDS).split(answer_rows, groups=groups):
-        vectoriser = DictVectorizer()
-        model = LogisticRegression(C=1.0, max_iter=3000, random_state=SEED)
-        model.fit(vectoriser.fit_transform([answer_rows[i] for i in train]), [presence[i] for i in train])
-        example_cv[test] = model.predict_proba(vectoriser.transform([answer_rows[i] for i in test]))[:, 1]
+    best_example = None
+    for example_c in (0.3, 1.0, 3.0):
+        example_cv = np.zeros(len(answers))
+        for train, test in GroupKFold(n_splits=FOLDS).split(answer_rows, groups=groups):
+            vectoriser, model = fit_example(
+                [answer_rows[i] for i in train], [presence[i] for i in train], example_c
+            )
+            example_cv[test] = model.predict_proba(vectoriser.transform([answer_rows[i] for i in test]))[:, 1]
+        accuracy = float(np.mean((example_cv >= 0.5) == np.array(presence)))
+        print(f"example C={example_c}: accuracy {accuracy:.3f} (cross-validated)")
+        if best_example is None or accuracy > best_example[0]:
+            best_example = (accuracy, example_c, example_cv)
+    _, example_c, example_cv = best_example
 
     def score(thresholds) -> dict[str, float]:
         return figures(answers, detector(answers, clause_lists, cv, example_cv, thresholds))
@@ -163,7 +185,14 @@ def main() -> int:
         if score((found_threshold, missing_threshold, t))["false_missing"] <= MOST_FALSE_MISSING
     ]
     absent_threshold = max(absent, default=0.0)
-    cross_validation = score((found_threshold, missing_threshold, absent_threshold))
+    thresholds = (found_threshold, missing_threshold, absent_threshold)
+    cross_validation = score(thresholds)
+    detect = detector(answers, clause_lists, cv, example_cv, thresholds)
+    by_text = {
+        name: {k: round(v, 4) for k, v in figures(subset, detect).items()}
+        for name, subset in (("clean", written), ("recognised", heard))
+    }
+    print("cross-validated, by text:", by_text)
     print(
         f"thresholds: found {found_threshold:.2f}, missing below {missing_threshold:.2f},"
         f" no example below {absent_threshold:.2f}"
@@ -173,9 +202,7 @@ def main() -> int:
     vectoriser, clause_model = fit_clauses(
         [r for rs in rows for r in rs], [lab for ls in labels for lab in ls], c
     )
-    answer_vectoriser = DictVectorizer()
-    answer_model = LogisticRegression(C=1.0, max_iter=3000, random_state=SEED)
-    answer_model.fit(answer_vectoriser.fit_transform(answer_rows), presence)
+    answer_vectoriser, answer_model = fit_example(answer_rows, presence, example_c)
     weights = np.zeros((len(LABELS), len(vectoriser.feature_names_)))
     weights[clause_model.classes_] = clause_model.coef_
     bias = np.full(len(LABELS), -30.0)
@@ -186,6 +213,7 @@ def main() -> int:
                 "trained_on": args.parts,
                 "seed": SEED,
                 "C": c,
+                "example_C": example_c,
                 "features": list(vectoriser.feature_names_),
                 "weights": np.round(weights, 5).tolist(),
                 "bias": np.round(bias, 5).tolist(),
@@ -195,7 +223,10 @@ def main() -> int:
                 "found_threshold": round(float(found_threshold), 3),
                 "missing_threshold": round(float(missing_threshold), 3),
                 "absent_threshold": round(float(absent_threshold), 3),
-                "figures": {"cross_validated": {k: round(v, 4) for k, v in cross_validation.items()}},
+                "figures": {
+                    "cross_validated": {k: round(v, 4) for k, v in cross_validation.items()},
+                    "cross_validated_by_text": by_text,
+                },
             }
         ),
         encoding="utf-8",

@@ -1,14 +1,27 @@
 """The STAR clause model: clauses, probabilities, the shipped weights, and the corpus figures."""
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rehearse.analysis.example import load_language_model
-from rehearse.analysis.star import LABELS, clauses_of, load_star_model, read_star
+from rehearse.analysis.star import LABELS, MODEL_PATH, clauses_of, load_star_model, read_star
 from rehearse.errors import ModelError
-from rehearse.evaluation.star_evaluation import Detected, figures, label_of, labelled_answer
+from rehearse.evaluation.sets import EVAL_DIR, load_labels
+from rehearse.evaluation.star_evaluation import (
+    CORPUS_DIR,
+    Detected,
+    detect_with_engine,
+    figures,
+    label_of,
+    labelled_answer,
+    load_part,
+)
+
+# One answer of part C's 139 either way, and a little more, for another machine's arithmetic.
+FIGURE_TOLERANCE = 0.01
 
 ANSWER = labelled_answer(
     {
@@ -85,3 +98,29 @@ def test_figures_count_parts_evidence_and_false_missing():
     scored = figures([ANSWER], lambda answer: wrong)
     assert scored["star_parts"] == 0.5  # task right (absent), action right, situation and result wrong
     assert scored["evidence"] == 0.0 and scored["false_missing"] == 1.0
+
+
+@pytest.mark.parametrize("text", ["clean", "recognised"])
+def test_the_untouched_part_gives_the_figures_the_model_ships_with(text: str):
+    """Part C read by the engine: the figures stored in star_model.json (README's table) still hold."""
+    measured = figures(load_part("C", text=text), detect_with_engine)
+    stored = load_star_model().figures["untouched"][text]
+    assert stored["part"] == "C" and measured["answers"] == stored["answers"] == 139
+    for name in ("example", "star_parts", "evidence", "false_missing"):
+        assert measured[name] == pytest.approx(stored[name], abs=FIGURE_TOLERANCE), name
+    assert measured["false_missing"] <= 0.03 and measured["evidence"] >= 0.85
+
+
+def test_no_training_voice_speaks_a_test_answer():
+    """The recognised training parts share no voice with part C nor with the blind audio sets."""
+    voices = {
+        part: {json.loads(line)["voice"] for line in path.read_text(encoding="utf-8").splitlines()}
+        for path in sorted(CORPUS_DIR.glob("recognised-*.jsonl"))
+        for part in [path.stem.removeprefix("recognised-")]
+    }
+    trained_on = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["trained_on"]
+    trained = set().union(*(voices[part] for part in trained_on if part in voices))
+    blind = {
+        label["voice"] for name in ("sealed", "sealed2") for label in load_labels("all", EVAL_DIR / name)
+    }
+    assert trained and not trained & (voices["C"] | blind)

@@ -27,6 +27,8 @@ MODEL_PATH = Path(__file__).with_name("star_model.json")
 # Phrases that open a new clause inside a sentence, most often a result after an action.
 _CLAUSE_OPENERS = (("as", "a", "result"), ("which", "meant"), ("in", "the", "end"), ("and", "then"))
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
+# Words of a habit, not of one event: "whenever the phones get busy, I usually...".
+_HABIT_WORDS = ("whenever", "usually", "always", "tend", "normally", "generally", "often", "every")
 # A clause shorter than this many words is joined to the one before: "and so" is not a clause.
 _MIN_CLAUSE_WORDS = 3
 
@@ -211,6 +213,8 @@ def _own_features(span: object) -> dict[str, float]:
                 features[f"subject_verb={subject}_{token.tag_}"] = 1.0
         if token.like_num:
             features["number"] = 1.0
+            if len(token.text) == 4 and token.text.startswith(("19", "20")):
+                features["year"] = 1.0
         if token.ent_type_:
             features[f"entity={token.ent_type_}"] = 1.0
     features[f"length={min(4, len(words) // 5)}"] = 1.0
@@ -220,7 +224,8 @@ def _own_features(span: object) -> dict[str, float]:
 
 
 def _answer_features(own: list[dict[str, float]]) -> dict[str, float]:
-    """The answer as a whole: a story told in the past, a plan in "would", questions, habits."""
+    """The answer as a whole: a story told in the past, a plan in "would" or "will", questions,
+    habits ("whenever", "usually"), and a career told by its years."""
     if not own:
         return {}
 
@@ -231,8 +236,11 @@ def _answer_features(own: list[dict[str, float]]) -> dict[str, float]:
         "answer_past_own": share("subject_verb=i_VBD", "subject_verb=we_VBD"),
         "answer_present_own": share("subject_verb=i_VBP", "subject_verb=we_VBP"),
         "answer_would": share("word=would", "word='d", "word=i'd"),
+        "answer_will": share("word=will", "word='ll", "word=i'll"),
+        "answer_habit": share(*(f"word={word}" for word in _HABIT_WORDS)),
         "answer_question": share("question"),
         "answer_number": share("number"),
+        "answer_year": share("year"),
     }
     features = {}
     for name, value in values.items():
