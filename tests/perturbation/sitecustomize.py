@@ -37,7 +37,9 @@ def _perturb_audio(module: ModuleType) -> None:
 def _perturb_transcribe(module: ModuleType) -> None:
     threads = int(os.environ[THREADS_ENV])
     open_model = module._open_model
-    module._open_model = lambda model_path, cpu_threads: open_model(model_path, threads)
+    module._open_model = lambda model_path, cpu_threads, **settings: open_model(
+        model_path, threads, **settings
+    )
 
 
 _PATCHES = {
