@@ -59,7 +59,7 @@ GENERIC_WORDS = frozenset(
 )  # fmt: skip
 # Asides that only qualify a duty: "in line with policy", "(QTS)", "such as SAP".
 _DETAILS = re.compile(r"\s*(?:\bin line with [^,.;]*|\([^)]*\)|,?\s*\bsuch as [^,.;]*)", re.IGNORECASE)
-_PARTNER_PREPS = frozenset({"with", "to", "for"})
+_PARTNER_PREPS = frozenset({"with", "to", "for", "on"})
 # Verbs too general to make a requirement of ("ensure", "support"): their object alone may be one.
 GENERIC_VERBS = frozenset(
     {
@@ -202,14 +202,18 @@ def _rule_phrases(sentence: str) -> list[tuple[str, bool]]:
         if objects:
             end = _object_end(objects[0])
         else:
-            # "Communicate with patients", "Liaise with carriers": the verb and its partner.
+            # "Communicate with patients", "Report on income": the verb and its partner; not a verb that
+            # only describes a noun ("engineers working on our platform").
             preps = [
-                child for child in token.children if child.dep_ == "prep" and child.lower_ in _PARTNER_PREPS
+                child
+                for child in token.children
+                if child.dep_ == "prep" and child.lower_ in _PARTNER_PREPS and token.dep_ != "acl"
             ]
             objects = [child for prep in preps[:1] for child in prep.children if child.dep_ == "pobj"]
             if not objects:
                 continue
             end = _object_end(objects[0])
+        end = _prepositional_end(token, end, objects[0].i)
         start = _leading_verbs(doc, _first_verb_sharing(token).i)
         phrases.append((start, end, True))
         covered.update(range(start, end))
@@ -272,7 +276,12 @@ def _parse_duty(sentence: str):
     lessons", "Cater for events") is parsed after "You", which makes the verb plain to it."""
     doc = parse(sentence)
     first = doc[0]
-    if first.pos_ in {"NOUN", "PROPN"} and first.dep_ == "ROOT" and first.tag_ in {"NN", "NNP"}:
+    if (
+        first.pos_ in {"NOUN", "PROPN"}
+        and first.dep_ == "ROOT"
+        and first.tag_ in {"NN", "NNP"}
+        and first.lower_ not in GENERIC_WORDS  # "Experience in a community pharmacy" is a lead-in
+    ):
         again = parse("You " + sentence)
         if len(again) > 1 and again[1].pos_ == "VERB":
             return again
@@ -303,24 +312,37 @@ def _first_verb_sharing(verb):
 
 
 def _object_end(head) -> int:
-    """Where the object ends: after its noun phrase and an "of" phrase, at most MAX_PHRASE_WORDS words."""
+    """Where the object ends: after its noun phrase and the phrase right after it ("improvements to machine
+    reliability"), at most MAX_PHRASE_WORDS words: a piece left out would count as a requirement of its own."""
     end = head.i + 1
     for child in head.children:
         if child.dep_ in {"conj", "cc"} and child.i > head.i:
             end = max(end, max(token.i for token in child.subtree) + 1)
-        if child.dep_ == "prep" and child.lower_ in {"of", "in", "for"} and child.i == end:
+        if child.dep_ == "prep" and child.i == end:
             end = max(token.i for token in child.subtree) + 1
     return min(end, head.i + MAX_PHRASE_WORDS)
+
+
+def _prepositional_end(verb, end: int, head: int) -> int:
+    """Take in a phrase the verb governs right after its object: "record all work in the maintenance system"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i == end:
+            end = max(token.i for token in child.subtree) + 1
+    return min(end, head + MAX_PHRASE_WORDS)
 
 
 def _trim(chunk) -> tuple[int, int] | None:
     kept = _trim_words(chunk)
     if kept is None:
         return None
-    # "Diploma in Health and Social Care", "freedom of information requests": one requirement.
+    # "Diploma in Health and Social Care", "registration with the GPhC": one requirement.
     end = kept[1]
     for child in chunk.root.children:
-        if child.dep_ == "prep" and child.lower_ in {"of", "in"} and child.i == end:
+        # Alternatives are one requirement ("apprenticeship or HNC", "ACCA or CIMA"): two phrases would be noise.
+        if child.dep_ == "conj" and chunk.doc[child.i - 1].lower_ == "or" and child.i == end + 1:
+            end = max(token.i for token in child.subtree) + 1
+    for child in chunk.root.children:
+        if child.dep_ == "prep" and child.lower_ in {"of", "in", "with"} and child.i == end:
             end = min(max(token.i for token in child.subtree) + 1, kept[0] + MAX_PHRASE_WORDS)
     return kept[0], end
 
@@ -380,6 +402,7 @@ def content_stems(text: str) -> list[str]:
 _SUFFIXES = ("ership", "ments", "ment", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "s")
 
 
+@lru_cache(maxsize=65536)  # the coverage matrix stems every answer's words against every requirement
 def stem(word: str) -> str:
     """A crude stem: the first five letters once a common ending is cut ("leading", "leadership" → "lead")."""
     word = word.lower()
