@@ -8,7 +8,7 @@ after that revision and measured once) and per extraction method:
 - noise: the share of extracted phrases that match no labelled requirement (boilerplate, fragments);
 - link rate: the share of labelled answer↔requirement pairs the coverage check links;
 - false links: the share of the other pairs (answer, requirement of the same job it does not speak
-  to) that it links all the same; coverage is measured by words alone and weighed by meaning (shipped).
+  to) that it links all the same.
 
 A phrase matches a label when it holds at least half of the label's meaningful words (crude stems)
 and at least a third of its own words are the label's: a whole sentence does not match everything.
@@ -110,7 +110,7 @@ def score_extraction(part: str, method: str, jobs_dir: Path = JOBS_DIR) -> Extra
     return ExtractionScore(labelled, found, extracted, noise, tuple(missed), tuple(noisy))
 
 
-def score_coverage(part: str, jobs_dir: Path = JOBS_DIR, *, by_meaning: bool = True) -> CoverageScore:
+def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
     """Link each labelled answer to its job's labelled requirements and compare with its labels."""
     labels = load_labels(jobs_dir)
     jobs = {job["id"]: job for job in labels["jobs"] if job["part"] == part}
@@ -122,7 +122,7 @@ def score_coverage(part: str, jobs_dir: Path = JOBS_DIR, *, by_meaning: bool = T
         if job is None:
             continue
         requirements = [Requirement(text=label, evidence=label) for label in job["requirements"]]
-        links = {link.target for link in link_answer(answer["text"], requirements, [], by_meaning=by_meaning)}
+        links = {link.target for link in link_answer(answer["text"], requirements, [])}
         for label in job["requirements"]:
             if label in answer["speaks_to"]:
                 pairs += 1
@@ -152,16 +152,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.verbose:
                 print("  missed: " + "; ".join(score.missed))
                 print("  noise:  " + "; ".join(score.noisy))
-        for by_meaning in (False, True):
-            coverage = score_coverage(part, by_meaning=by_meaning)
-            method = "meaning" if by_meaning else "words"
-            print(
-                f"{part:8} coverage {method:8} links {coverage.link_rate:6.1%} ({coverage.linked}/{coverage.pairs})"
-                f"  false links {coverage.false_link_rate:6.1%} ({coverage.false_links}/{coverage.others})"
-            )
-            if args.verbose:
-                print("  missed: " + "; ".join(coverage.missed))
-                print("  wrong:  " + "; ".join(coverage.wrong))
+        coverage = score_coverage(part)
+        print(
+            f"{part:8} coverage          links {coverage.link_rate:6.1%} ({coverage.linked}/{coverage.pairs})"
+            f"  false links {coverage.false_link_rate:6.1%} ({coverage.false_links}/{coverage.others})"
+        )
+        if args.verbose:
+            print("  missed: " + "; ".join(coverage.missed))
+            print("  wrong:  " + "; ".join(coverage.wrong))
     return 0
 
 

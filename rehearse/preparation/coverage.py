@@ -70,7 +70,10 @@ def speaks_to(sentence_stems: set[str], target: str, *, shared_stems: frozenset[
     if not target_stems:
         return False
 
-    heard_stems = {word for word in target_stems if _heard(word, sentence_stems)}
+    def heard(word: str) -> bool:
+        return word in sentence_stems or bool(RELATED_WORDS.get(word, set()) & sentence_stems)
+
+    heard_stems = {word for word in target_stems if heard(word)}
     if not target_stems - shared_stems:
         return heard_stems == target_stems  # every word is shared: only all of them tell it apart
     if not heard_stems - shared_stems:
@@ -82,23 +85,8 @@ def speaks_to(sentence_stems: set[str], target: str, *, shared_stems: frozenset[
     )
 
 
-def _heard(word: str, sentence_stems: set[str]) -> bool:
-    """Whether a sentence holds a requirement's word (a stem) or a word the candidate would say for it."""
-    return word in sentence_stems or bool(RELATED_WORDS.get(word, set()) & sentence_stems)
-
-
-def link_answer(
-    text: str,
-    requirements: Sequence[Requirement],
-    values: Sequence[CompanyValue],
-    *,
-    by_meaning: bool = True,
-) -> list[Link]:
-    """Every requirement and value the answer speaks to, each with the first sentence that does.
-
-    ``by_meaning``: also weigh requirements by meaning (:func:`_weigh_by_meaning`); False links by
-    words alone.
-    """
+def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
+    """Every requirement and value the answer speaks to, each with the first sentence that does."""
     single = [(sentence, set(content_stems(sentence))) for sentence in answer_sentences(text)]
     # A point made over two sentences ("...paid social and search. I tracked every campaign") counts
     # too, quoted whole; one sentence that makes it is preferred.
@@ -127,52 +115,7 @@ def link_answer(
         )
         if sentence is not None:
             links.append(Link(target=target, kind=kind, sentence=sentence))
-    if by_meaning and requirements:
-        links = _weigh_by_meaning(links, single, requirements, shared["requirement"])
     return links
-
-
-# Cosines of WordLlama vectors (rehearse.preparation.meaning), chosen on eval/jobs/ with its three parts
-# pooled. The vectors rank requirements that are close in meaning poorly, so meaning only picks among
-# the requirements a sentence already names a word of: a word several of them share ("fault" in three
-# maintenance duties) goes to the nearest of them from SHARED_WORD_LINK on. A word link below
-# WORDS_ONLY_DROP shares a word but not the sense.
-SHARED_WORD_LINK = 0.20
-WORDS_ONLY_DROP = 0.10
-
-
-def _weigh_by_meaning(
-    links: list[Link],
-    sentences: list[tuple[str, set[str]]],
-    requirements: Sequence[Requirement],
-    shared_stems: frozenset[str],
-) -> list[Link]:
-    """Drop the word links whose sentence means something else; in each sentence (with its stems) that
-    links no requirement by words, give each shared word it holds to the requirement nearest in meaning."""
-    from rehearse.preparation.meaning import similarities
-
-    names = [requirement.text for requirement in requirements]
-    closeness = similarities(
-        [sentence for sentence, _ in sentences] + [link.sentence for link in links], names
-    )
-    column = {name: index for index, name in enumerate(names)}
-    kept = [
-        link
-        for row, link in enumerate(links, start=len(sentences))
-        if link.kind != "requirement" or closeness[row, column[link.target]] >= WORDS_ONLY_DROP
-    ]
-    linked = {link.target for link in kept if link.kind == "requirement"}
-    stems_of = [set(content_stems(name)) for name in names]
-    for row, (sentence, stems) in enumerate(sentences):
-        if any(speaks_to(stems, name, shared_stems=shared_stems) for name in names):
-            continue
-        for word in sorted(word for word in shared_stems if _heard(word, stems)):
-            holders = [index for index, words in enumerate(stems_of) if word in words]
-            nearest = max(holders, key=lambda index: closeness[row, index])
-            if closeness[row, nearest] >= SHARED_WORD_LINK and names[nearest] not in linked:
-                linked.add(names[nearest])
-                kept.append(Link(target=names[nearest], kind="requirement", sentence=sentence))
-    return kept
 
 
 def _shared_stems(targets: Sequence[str]) -> frozenset[str]:
