@@ -2,7 +2,8 @@
 
 ``python -m rehearse.evaluation.preparation_evaluation`` prints, per part (dev: looked at while
 building; heldout: measured at the end, before the coverage rules were revised on dev; fresh: written
-after that revision and measured once) and per extraction method:
+after that revision and measured once; blind: written by a writer who saw no code, measured once
+after the whole-requirement rules were frozen) and per extraction method:
 
 - recall: the share of labelled requirements that some extracted phrase matches;
 - noise: the share of extracted phrases that match no labelled requirement (boilerplate, fragments);
@@ -32,7 +33,7 @@ from rehearse.preparation.requirements import (
 )
 
 JOBS_DIR = Path(__file__).resolve().parents[2] / "eval" / "jobs"
-PARTS = ("dev", "heldout", "fresh")
+PARTS = ("dev", "heldout", "fresh", "blind")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=PARTS, action="append", help="which part (default: both)")
+    parser.add_argument("--part", choices=PARTS, action="append", help="which part (default: all)")
     parser.add_argument("--verbose", action="store_true", help="list missed and noisy phrases")
     args = parser.parse_args(argv)
     for part in args.part or PARTS:
