@@ -84,6 +84,14 @@ def test_a_recording_whisper_has_to_sample_gives_the_same_transcript_every_time(
     assert first.words == second.words
 
 
+def test_the_model_that_decodes_a_sampled_recording_again_draws_from_one_generator():
+    # Each CTranslate2 worker seeds its own generator; with two, a window drew from whichever was free,
+    # and CI saw two runs of the recording above differ. Thread timing on one machine rarely shows it.
+    model = transcribe_module._seeded_model(str(resolve_model_path()), 0, 1)
+    assert model.model.num_workers == 1
+    assert load_model(str(resolve_model_path())).model.num_workers == 2  # transcribe_halves needs two
+
+
 def _spoken_words(transcript) -> list[str]:
     return [word.text.lower().strip(".,") for word in transcript.words]
 
