@@ -107,6 +107,22 @@ def click_until_the_app_runs(page: Page, button: Locator, *, tries: int = 3, tim
     raise AssertionError(f"{tries} clicks on {button} started no run of the app")
 
 
+def open_tab(page: Page, name: str, shows: Locator, *, tries: int = 3, timeout_s: float = 15) -> None:
+    """Click the tab called ``name`` until ``shows``, an element on it, is visible.
+
+    A script run that ends after the click (a rerun the page asks for itself) draws the tabs again
+    with the first one open; a candidate would click the tab again, and so does this.
+    """
+    for _ in range(tries):
+        page.get_by_role("tab", name=name, exact=True).click()
+        try:
+            expect(shows).to_be_visible(timeout=timeout_s * 1000)
+            return
+        except AssertionError:
+            wait_for_app_idle(page)
+    raise AssertionError(f"{tries} clicks on the tab {name!r} did not show {shows}")
+
+
 @contextmanager
 def read_only(folder: Path) -> Iterator[list[str]]:
     """A command prefix under which ``folder`` and everything in it cannot be written.
