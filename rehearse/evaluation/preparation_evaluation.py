@@ -33,7 +33,7 @@ from rehearse.preparation.requirements import (
 )
 
 JOBS_DIR = Path(__file__).resolve().parents[2] / "eval" / "jobs"
-PARTS = ("dev", "heldout", "fresh", "blind")
+PARTS = ("dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c")
 
 
 @dataclass(frozen=True)
