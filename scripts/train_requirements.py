@@ -3,7 +3,7 @@
     python scripts/train_requirements.py [--out rehearse/preparation/requirement_model.json]
 
 Every part of eval/jobs/ was written by a different writer. For each part, a model is trained on the
-other parts only (its regularisation and threshold chosen by leave-one-part-out inside them) and
+other parts only (its regularisation and thresholds chosen by leave-one-part-out inside them) and
 measured on it, beside the hand rules on the same part: that is how the model would do on postings
 written by someone new. Then one model is fitted on every part with the settings the parts agree on
 most often, and written as JSON weights with the figures. Needs scikit-learn, which rehearse does not.
@@ -98,7 +98,10 @@ def load_jobs() -> list[Job]:
 
 
 class Features:
-    """Every candidate's features as rows of one matrix, turned into numbers once for all folds."""
+    """Every candidate's features as rows of one matrix, turned into numbers once for all folds.
+
+    A feature seen only in a held-out part is a column that is zero in every training row: its weight
+    stays zero, so sharing the vocabulary leaks nothing about that part."""
 
     def __init__(self, jobs: list[Job]) -> None:
         self.vectoriser = DictVectorizer()
