@@ -21,7 +21,7 @@ from rehearse.preparation.focus import focus_areas, read_focus
 from rehearse.preparation.interview import CompanyValue, Interview, Interviewer, parse_values
 from rehearse.preparation.own_questions import check_own_questions
 from rehearse.preparation.prep_sheet import PrepSheet, prep_sheet_markdown, prep_sheet_pdf, thank_you_note
-from rehearse.preparation.requirements import Requirement, extract_requirements
+from rehearse.preparation.requirements import ExtractionOptions, Requirement, extract_requirements
 from rehearse.preparation.tailored import tailored_questions
 
 JOB = """Operations Manager
@@ -60,9 +60,39 @@ def test_requirements_have_short_phrases_with_their_sentence_and_leave_out_boile
     assert all(len(requirement.text.split()) <= 8 for requirement in requirements)
 
 
-def test_yake_is_measured_on_the_same_sentences():
-    from rehearse.preparation.requirements import ExtractionOptions
+PROSE_JOB = """Bus Driver
 
+Dalesway Buses runs forty routes across the Yorkshire Dales.
+
+As a driver you will drive safely and keep to the timetable. Drivers handle cash and contactless fares and \
+carry out daily vehicle walkaround checks before every shift. You must hold a full PCV licence and a \
+Driver CPC card.
+
+We pay £14 an hour with a pension and free travel. Dalesway is an equal opportunity employer. To apply, \
+call the depot.
+"""
+
+
+def test_requirements_are_found_in_prose_that_does_not_say_you():
+    # The rules kept only sentences with "you will" or a leading verb, and missed the duties of "Drivers
+    # handle cash..."; the learned extractor reads every sentence and scores its phrases.
+    texts = [requirement.text.lower() for requirement in extract_requirements(PROSE_JOB)]
+    assert any("cash" in text and "fares" in text for text in texts)
+    assert any("walkaround checks" in text for text in texts)
+    assert any("drive safely" in text for text in texts) and any("pcv licence" in text for text in texts)
+    assert not any(word in text for text in texts for word in ("£", "pension", "opportunity", "routes"))
+    rules = ExtractionOptions(method="rules")
+    assert not any("cash" in r.text.lower() for r in extract_requirements(PROSE_JOB, options=rules))
+
+
+def test_learned_phrases_do_not_open_with_you_will_or_leave_a_bracket_open():
+    text = "Nurse\n\nThe role\n- You will keep stock accuracy (cycle counts, variance checks\n"
+    texts = [requirement.text for requirement in extract_requirements(text)]
+    assert texts and not any(text.lower().startswith(("you", "will")) for text in texts)
+    assert all(text.count("(") == text.count(")") for text in texts)
+
+
+def test_yake_is_measured_on_the_same_sentences():
     phrases = [r.text.lower() for r in extract_requirements(JOB, options=ExtractionOptions(method="yake"))]
     assert phrases and not any("salary" in phrase for phrase in phrases)
 
