@@ -28,6 +28,9 @@ from rehearse.preparation.requirement_model import MODEL_PATH, Candidate, candid
 from rehearse.preparation.requirements import ExtractionOptions, distinct
 
 SEED = 20261207
+# Written blind and measured once on the shipped model, which never saw it (README). Training on it too
+# would change the model, and every figure quoted would have to be measured again.
+MEASURED_ONLY = ("blind2",)
 # The product lists at most this many; the figures count what it lists.
 MAX_REQUIREMENTS = ExtractionOptions().max_requirements
 C_VALUES = (0.1, 0.3, 1.0, 3.0)
@@ -89,6 +92,8 @@ class Counts:
 def load_jobs() -> list[Job]:
     jobs = []
     for job in load_labels()["jobs"]:
+        if job["part"] in MEASURED_ONLY:
+            continue
         text = (JOBS_DIR / f"{job['id']}.txt").read_text(encoding="utf-8")
         found = candidates(text)
         labels = tuple(job["requirements"])

@@ -19,6 +19,8 @@ from rehearse.evaluation.preparation_evaluation import (
 from rehearse.preparation.requirement_model import load_requirement_model
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+# The parts the shipped model was trained on; blind2 was written blind and measured once on it.
+TRAINED_PARTS = load_requirement_model().trained_on
 
 
 def test_the_labelled_set_has_at_least_twelve_fields_and_a_held_out_part():
@@ -26,13 +28,21 @@ def test_the_labelled_set_has_at_least_twelve_fields_and_a_held_out_part():
     assert len(jobs) >= 12
     assert len({job["field"] for job in jobs}) == len(jobs)
     assert {job["part"] for job in jobs} == {
-        "dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c"
+        "dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c", "blind2"
     }  # fmt: skip
     assert sum(job["part"] != "dev" for job in jobs) >= 7
 
 
 @pytest.mark.parametrize("part", PARTS)
-def test_rules_beat_yake_on_every_part(part):
+def test_the_shipped_extractor_beats_yake_on_every_part(part):
+    learned, yake = score_extraction(part, "learned"), score_extraction(part, "yake")
+    assert learned.recall > yake.recall + 0.3 and learned.noise_share < yake.noise_share
+
+
+@pytest.mark.parametrize("part", TRAINED_PARTS)
+def test_rules_beat_yake_on_the_parts_before_blind2(part):
+    # On blind2 the rules find twice as much as YAKE! (58.1 against 29.0 %) but list more noise
+    # (32.7 against 27.6 %): held in test_the_second_blind_part_is_as_quoted.
     rules, yake = score_extraction(part, "rules"), score_extraction(part, "yake")
     assert rules.recall > yake.recall + 0.3 and rules.noise_share < yake.noise_share
 
@@ -59,6 +69,17 @@ def test_the_fresh_part_is_as_quoted():
     assert coverage.link_rate >= 0.70 and coverage.false_link_rate <= 0.10
 
 
+def test_the_second_blind_part_is_as_quoted():
+    # Written blind (blind2) and measured once on the shipped learned model, which never saw it:
+    # 85.5 % recall, 19.0 % noise (the rules: 58.1 %, 32.7 %); answer links 68.8 %, false 5.1 %.
+    # Two figures miss the targets (README); this holds them so that a change is noticed.
+    learned, rules = score_extraction("blind2", "learned"), score_extraction("blind2", "rules")
+    assert (learned.found, learned.labelled, learned.noise, learned.extracted) == (53, 62, 12, 63)
+    assert (rules.found, rules.labelled, rules.noise, rules.extracted) == (36, 62, 17, 52)
+    coverage = score_coverage("blind2")
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (22, 32, 11, 216)
+
+
 def test_the_blind_part_is_as_quoted():
     # Written blind and measured once after the extraction rules were frozen: 72.1 % recall, 31.0 %
     # noise, 62.5 % links, 8.5 % false links. The rules do not reach the targets on postings nobody
@@ -81,7 +102,8 @@ def test_the_command_prints_every_method_and_part(capsys):
     for part in PARTS:
         for method in ("learned", "rules", "yake"):
             assert f"{part:8} extraction {method}" in out
-        assert f"{part:8} extraction learned, leave-one-part-out: recall" in out
+        if part in TRAINED_PARTS:
+            assert f"{part:8} extraction learned, leave-one-part-out: recall" in out
         assert f"{part:8} coverage" in out
     assert "pooled   extraction learned, leave-one-part-out: recall" in out
 
@@ -115,13 +137,13 @@ def _counts(figures: dict) -> tuple[int, int, int, int]:
 
 def test_the_learned_figures_are_as_quoted():
     stored = load_requirement_model().figures["leave_one_part_out"]
-    assert {part: _counts(stored[part]["learned"]) for part in PARTS} == LEAVE_ONE_PART_OUT
-    assert {part: _counts(stored[part]["rules"]) for part in PARTS} == RULES
+    assert {part: _counts(stored[part]["learned"]) for part in TRAINED_PARTS} == LEAVE_ONE_PART_OUT
+    assert {part: _counts(stored[part]["rules"]) for part in TRAINED_PARTS} == RULES
 
 
 def test_the_stored_rules_figures_are_the_rules_measured_now():
     stored = load_requirement_model().figures["leave_one_part_out"]
-    for part in PARTS:
+    for part in TRAINED_PARTS:
         score = score_extraction(part, "rules")
         assert _counts(stored[part]["rules"]) == (score.found, score.labelled, score.noise, score.extracted)
 
@@ -136,14 +158,15 @@ def test_the_learned_extractor_beats_the_rules_pooled_and_on_most_parts():
     pooled = [sum(column) for column in zip(*LEAVE_ONE_PART_OUT.values(), strict=True)]
     rules = [sum(column) for column in zip(*RULES.values(), strict=True)]
     assert pooled[0] / pooled[1] > rules[0] / rules[1] and pooled[2] / pooled[3] < rules[2] / rules[3]
-    better = [part for part in PARTS if _f_measure(*LEAVE_ONE_PART_OUT[part]) > _f_measure(*RULES[part])]
-    assert len(better) > len(PARTS) / 2
+    better = [
+        part for part in TRAINED_PARTS if _f_measure(*LEAVE_ONE_PART_OUT[part]) > _f_measure(*RULES[part])
+    ]
+    assert len(better) > len(TRAINED_PARTS) / 2
 
 
 def test_a_held_out_part_is_measured_again_as_stored(monkeypatch):
     # Trains the fold that leaves writer_c out, with the settings stored for it, and measures writer_c:
     # the stored figures come from a model that never saw the part.
-    pytest.importorskip("sklearn")
     spec = importlib.util.spec_from_file_location("train_requirements", SCRIPTS / "train_requirements.py")
     assert spec is not None and spec.loader is not None
     training = importlib.util.module_from_spec(spec)

@@ -3,7 +3,9 @@
 ``python -m rehearse.evaluation.preparation_evaluation`` prints, per part (dev: looked at while
 building; heldout: measured at the end, before the coverage rules were revised on dev; fresh: written
 after that revision and measured once; blind: written by a writer who saw no code, measured once
-after the whole-requirement rules were frozen) and per extraction method:
+after the whole-requirement rules were frozen; writer_a, writer_b, writer_c: three more writers, for
+training the learned extractor; blind2: a fifth writer's, measured once on the shipped learned
+extractor, which never saw it) and per extraction method:
 
 - recall: the share of labelled requirements that some extracted phrase matches;
 - noise: the share of extracted phrases that match no labelled requirement (boilerplate, fragments);
@@ -39,9 +41,10 @@ from rehearse.preparation.requirements import (
 )
 
 JOBS_DIR = Path(__file__).resolve().parents[2] / "eval" / "jobs"
-PARTS = ("dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c")
+PARTS = ("dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c", "blind2")
 # What the learned extractor's line says of its figures: it was trained on the part it is measured on.
 IN_SAMPLE = "(trained on all parts, this one too)"
+NEVER_TRAINED = "(the model never saw this part)"
 
 
 @dataclass(frozen=True)
@@ -151,19 +154,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=PARTS, action="append", help="which part (default: all)")
     parser.add_argument("--verbose", action="store_true", help="list missed and noisy phrases")
     args = parser.parse_args(argv)
-    held_out = load_requirement_model().figures["leave_one_part_out"]
+    model = load_requirement_model()
+    held_out = model.figures["leave_one_part_out"]
     for part in args.part or PARTS:
         for method in METHODS:
             score = score_extraction(part, method)
             print(
                 f"{part:8} extraction {method:7} recall {score.recall:6.1%} ({score.found}/{score.labelled})"
                 f"  noise {score.noise_share:6.1%} ({score.noise}/{score.extracted})"
-                + (f"  {IN_SAMPLE}" if method == "learned" else "")
+                + (
+                    f"  {IN_SAMPLE if part in model.trained_on else NEVER_TRAINED}"
+                    if method == "learned"
+                    else ""
+                )
             )
             if args.verbose:
                 print("  missed: " + "; ".join(score.missed))
                 print("  noise:  " + "; ".join(score.noisy))
-        print(f"{part:8} extraction learned, leave-one-part-out: {_figures_line(held_out[part]['learned'])}")
+        if part in held_out:
+            print(
+                f"{part:8} extraction learned, leave-one-part-out: {_figures_line(held_out[part]['learned'])}"
+            )
         coverage = score_coverage(part)
         print(
             f"{part:8} coverage          links {coverage.link_rate:6.1%} ({coverage.linked}/{coverage.pairs})"

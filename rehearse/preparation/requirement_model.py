@@ -118,6 +118,7 @@ class RequirementModel:
     threshold: float
     sentence_threshold: float
     figures: dict
+    trained_on: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +136,7 @@ def load_requirement_model(path: Path = MODEL_PATH) -> RequirementModel:
         threshold=float(data["threshold"]),
         sentence_threshold=float(data["sentence_threshold"]),
         figures=data.get("figures", {}),
+        trained_on=tuple(data.get("trained_on", ())),
     )
 
 
