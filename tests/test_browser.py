@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from processes import (
     PrintedLines,
+    click_on_tab,
     click_until_the_app_runs,
     launch_chromium,
-    open_tab,
     wait_for_app_idle,
     wait_for_health,
 )
@@ -198,9 +198,7 @@ def test_prepare_an_interview_in_chromium_rehearse_two_questions_and_export(
             for done, (index, sample) in enumerate(
                 ((refund, "strong_star.ogg"), (value, "vague_fillers.ogg"))
             ):
-                rehearse_it = page.get_by_role("button", name="Rehearse it").nth(index)
-                open_tab(page, "Questions", rehearse_it)
-                click_until_the_app_runs(page, rehearse_it)
+                click_on_tab(page, "Questions", page.get_by_role("button", name="Rehearse it").nth(index))
                 expect(page.get_by_role("heading", name="Rehearse an answer")).to_be_visible()
                 wait_for_app_idle(page)
                 expect(page.get_by_label("Type the question you want to rehearse")).to_have_value(
