@@ -23,7 +23,13 @@ from scipy.sparse import vstack
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from rehearse.evaluation.preparation_evaluation import JOBS_DIR, load_labels, matches, score_extraction
+from rehearse.evaluation.preparation_evaluation import (
+    JOBS_DIR,
+    ExtractionCounts,
+    load_labels,
+    matches,
+    score_extraction,
+)
 from rehearse.preparation.requirement_model import MODEL_PATH, Candidate, candidates, select
 from rehearse.preparation.requirements import ExtractionOptions, distinct
 
@@ -49,12 +55,7 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Counts:
-    labelled: int
-    found: int
-    extracted: int
-    noise: int
-
+class Counts(ExtractionCounts):
     def __add__(self, other: Counts) -> Counts:
         return Counts(
             self.labelled + other.labelled,
@@ -62,14 +63,6 @@ class Counts:
             self.extracted + other.extracted,
             self.noise + other.noise,
         )
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.labelled if self.labelled else 0.0
-
-    @property
-    def noise_share(self) -> float:
-        return self.noise / self.extracted if self.extracted else 0.0
 
     @property
     def objective(self) -> float:

@@ -48,13 +48,13 @@ NEVER_TRAINED = "(the model never saw this part)"
 
 
 @dataclass(frozen=True)
-class ExtractionScore:
+class ExtractionCounts:
+    """How many labelled requirements an extracted list found, and how much of the list is noise."""
+
     labelled: int
     found: int
     extracted: int
     noise: int
-    missed: tuple[str, ...]
-    noisy: tuple[str, ...]
 
     @property
     def recall(self) -> float:
@@ -63,6 +63,18 @@ class ExtractionScore:
     @property
     def noise_share(self) -> float:
         return self.noise / self.extracted if self.extracted else 0.0
+
+    def line(self) -> str:
+        return (
+            f"recall {self.recall:6.1%} ({self.found}/{self.labelled})"
+            f"  noise {self.noise_share:6.1%} ({self.noise}/{self.extracted})"
+        )
+
+
+@dataclass(frozen=True)
+class ExtractionScore(ExtractionCounts):
+    missed: tuple[str, ...]
+    noisy: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -160,8 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         for method in METHODS:
             score = score_extraction(part, method)
             print(
-                f"{part:8} extraction {method:7} recall {score.recall:6.1%} ({score.found}/{score.labelled})"
-                f"  noise {score.noise_share:6.1%} ({score.noise}/{score.extracted})"
+                f"{part:8} extraction {method:7} {score.line()}"
                 + (
                     f"  {IN_SAMPLE if part in model.trained_on else NEVER_TRAINED}"
                     if method == "learned"
@@ -194,12 +205,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _figures_line(figures: dict) -> str:
     """A line of figures stored by the training script, printed like the measured ones."""
-    recall = figures["found"] / figures["labelled"]
-    noise = figures["noisy"] / figures["extracted"] if figures["extracted"] else 0.0
-    return (
-        f"recall {recall:6.1%} ({figures['found']}/{figures['labelled']})"
-        f"  noise {noise:6.1%} ({figures['noisy']}/{figures['extracted']})"
-    )
+    stored = ExtractionCounts(figures["labelled"], figures["found"], figures["extracted"], figures["noisy"])
+    return stored.line()
 
 
 if __name__ == "__main__":

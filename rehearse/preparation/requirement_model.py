@@ -44,6 +44,7 @@ from rehearse.preparation.requirements import (
     content_stems,
     requirement_sentences,
     starts_with_a_verb,
+    subtree_end,
 )
 
 MODEL_PATH = Path(__file__).with_name("requirement_model.json")
@@ -311,9 +312,9 @@ def _parse_spans(doc) -> list[tuple[int, int, str, bool]]:
             spans.append((start, chunk.end, "chunk_trimmed", False))
             for child in chunk.root.children:
                 if child.dep_ == "prep" and child.i == chunk.end:
-                    spans.append((start, _subtree_end(child), "chunk_prep", False))
+                    spans.append((start, subtree_end(child), "chunk_prep", False))
                 if child.dep_ == "conj" and child.i > chunk.end:
-                    spans.append((start, _subtree_end(child), "chunk_conj", False))
+                    spans.append((start, subtree_end(child), "chunk_conj", False))
     for token in doc:
         if token.i < skip:
             continue
@@ -326,24 +327,20 @@ def _parse_spans(doc) -> list[tuple[int, int, str, bool]]:
             ]
             for obj in objects:
                 spans.append((token.i, obj.i + 1, "verb_head", True))
-                spans.append((token.i, _subtree_end(obj), "verb_object", True))
+                spans.append((token.i, subtree_end(obj), "verb_object", True))
                 spans.append(
-                    (token.i, max([_subtree_end(obj), *(_subtree_end(p) for p in preps)]), "verb_all", True)
+                    (token.i, max([subtree_end(obj), *(subtree_end(p) for p in preps)]), "verb_all", True)
                 )
             for prep in preps[:1]:
                 if not objects:
-                    spans.append((token.i, _subtree_end(prep), "verb_prep", True))
+                    spans.append((token.i, subtree_end(prep), "verb_prep", True))
         if token.pos_ in {"ADJ", "NOUN"}:
             for child in token.children:
                 if child.dep_ in {"prep", "xcomp"} and child.i == token.i + 1:
-                    spans.append((token.i, _subtree_end(child), "quality", False))
+                    spans.append((token.i, subtree_end(child), "quality", False))
     if len(doc) - skip <= MAX_CANDIDATE_WORDS + 1:
         spans.append((skip, len(doc), "whole", starts_with_a_verb(doc[skip:].text)))
     return [(start, end, source, duty) for start, end, source, duty in spans if end > start]
-
-
-def _subtree_end(token) -> int:
-    return max(child.i for child in token.subtree) + 1
 
 
 def _add_pieces(sentence: str, add) -> None:

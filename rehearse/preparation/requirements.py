@@ -330,9 +330,9 @@ def _object_end(head) -> int:
     end = head.i + 1
     for child in head.children:
         if child.dep_ in {"conj", "cc"} and child.i > head.i:
-            end = max(end, max(token.i for token in child.subtree) + 1)
+            end = max(end, subtree_end(child))
         if child.dep_ == "prep" and child.i == end:
-            end = max(token.i for token in child.subtree) + 1
+            end = subtree_end(child)
     return min(end, head.i + MAX_PHRASE_WORDS)
 
 
@@ -340,8 +340,13 @@ def _prepositional_end(verb, end: int, head: int) -> int:
     """Take in a phrase the verb governs right after its object: "record all work in the maintenance system"."""
     for child in verb.children:
         if child.dep_ == "prep" and child.i == end:
-            end = max(token.i for token in child.subtree) + 1
+            end = subtree_end(child)
     return min(end, head + MAX_PHRASE_WORDS)
+
+
+def subtree_end(token) -> int:
+    """The index just after the last token ``token`` governs."""
+    return max(child.i for child in token.subtree) + 1
 
 
 def _trim(chunk) -> tuple[int, int] | None:
@@ -353,10 +358,10 @@ def _trim(chunk) -> tuple[int, int] | None:
     for child in chunk.root.children:
         # Alternatives are one requirement ("apprenticeship or HNC", "ACCA or CIMA"): two phrases would be noise.
         if child.dep_ == "conj" and chunk.doc[child.i - 1].lower_ == "or" and child.i == end + 1:
-            end = max(token.i for token in child.subtree) + 1
+            end = subtree_end(child)
     for child in chunk.root.children:
         if child.dep_ == "prep" and child.lower_ in {"of", "in", "with"} and child.i == end:
-            end = min(max(token.i for token in child.subtree) + 1, kept[0] + MAX_PHRASE_WORDS)
+            end = min(subtree_end(child), kept[0] + MAX_PHRASE_WORDS)
     return kept[0], end
 
 
