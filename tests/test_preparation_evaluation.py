@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rehearse.evaluation.preparation_evaluation import (
+    MEASURED_ONLY,
     PARTS,
     load_labels,
     main,
@@ -27,9 +28,8 @@ def test_the_labelled_set_has_at_least_twelve_fields_and_a_held_out_part():
     jobs = load_labels()["jobs"]
     assert len(jobs) >= 12
     assert len({job["field"] for job in jobs}) == len(jobs)
-    assert {job["part"] for job in jobs} == {
-        "dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c", "blind2"
-    }  # fmt: skip
+    assert {job["part"] for job in jobs} == set(PARTS)
+    assert set(PARTS) == {*TRAINED_PARTS, *MEASURED_ONLY} and not set(TRAINED_PARTS) & set(MEASURED_ONLY)
     assert sum(job["part"] != "dev" for job in jobs) >= 7
 
 
@@ -70,23 +70,43 @@ def test_the_fresh_part_is_as_quoted():
 
 
 def test_the_second_blind_part_is_as_quoted():
-    # Written blind (blind2) and measured once on the shipped learned model, which never saw it:
-    # 85.5 % recall, 19.0 % noise (the rules: 58.1 %, 32.7 %); answer links 68.8 %, false 5.1 %.
-    # Two figures miss the targets (README); this holds them so that a change is noticed.
+    # Written blind (blind2), never trained on. Measured once on the first learned model (85.5 % recall,
+    # 19.0 % noise) and words-only links (68.8 %, 5.1 % false); now, on the model trained on nine
+    # parts and with links by meaning: 83.9 % recall, 20.3 % noise (the rules: 58.1 %, 32.7 %); answer
+    # links 71.9 %, false 6.5 %. Noise and links miss the targets (README); held so a change is noticed.
     learned, rules = score_extraction("blind2", "learned"), score_extraction("blind2", "rules")
-    assert (learned.found, learned.labelled, learned.noise, learned.extracted) == (53, 62, 12, 63)
+    assert (learned.found, learned.labelled, learned.noise, learned.extracted) == (52, 62, 13, 64)
     assert (rules.found, rules.labelled, rules.noise, rules.extracted) == (36, 62, 17, 52)
     coverage = score_coverage("blind2")
-    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (22, 32, 11, 216)
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (23, 32, 14, 216)
+
+
+def test_the_third_blind_part_meets_the_extraction_targets_and_is_as_quoted():
+    # Written blind by two writers (blind3), committed unread, measured once after the model and the
+    # link settings were frozen: extraction 85.6 % recall, 11.5 % noise (the rules 71.2 %, 31.8 %;
+    # YAKE! 21.6 %, 46.9 %); answer links 71.9 %, false 4.6 % (words alone 60.9 %, 3.0 %).
+    learned, rules = score_extraction("blind3", "learned"), score_extraction("blind3", "rules")
+    assert (learned.found, learned.labelled, learned.noise, learned.extracted) == (107, 125, 13, 113)
+    assert learned.recall >= 0.85 and learned.noise_share <= 0.15
+    assert (rules.found, rules.labelled, rules.noise, rules.extracted) == (89, 125, 42, 132)
+    coverage = score_coverage("blind3")
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (46, 64, 20, 436)
 
 
 def test_the_blind_part_is_as_quoted():
     # Written blind and measured once after the extraction rules were frozen: 72.1 % recall, 31.0 %
-    # noise, 62.5 % links, 8.5 % false links. The rules do not reach the targets on postings nobody
-    # tuned them for (README); this holds the figures so that a change is noticed.
+    # noise, 62.5 % links, 8.5 % false links. Links by meaning now take it to 71.9 % links and 9.9 %
+    # false links. The rules do not reach the targets on postings nobody tuned them for (README); this
+    # holds the figures so that a change is noticed.
     extraction, coverage = score_extraction("blind", "rules"), score_coverage("blind")
     assert extraction.recall >= 0.72 and extraction.noise_share <= 0.31
-    assert coverage.link_rate >= 0.62 and coverage.false_link_rate <= 0.09
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (23, 32, 21, 212)
+
+
+def test_the_link_settings_are_the_ones_the_tuning_script_chooses():
+    # scripts/tune_links.py chooses them by leave-one-part-out on the parts that are not kept for
+    # measuring, and returns 1 when coverage.py holds others.
+    assert _script("tune_links").main() == 0
 
 
 def test_a_phrase_matches_a_label_only_when_it_is_mostly_about_it():
@@ -112,13 +132,15 @@ def test_the_command_prints_every_method_and_part(capsys):
 # one writer), as scripts/train_requirements.py printed and stored them: (found, labelled, noisy,
 # extracted). The README quotes them; a retrained model must be measured again and the README updated.
 LEAVE_ONE_PART_OUT = {
-    "dev": (147, 160, 8, 134),
-    "heldout": (48, 51, 5, 43),
+    "dev": (145, 160, 4, 125),
+    "heldout": (45, 51, 5, 41),
     "fresh": (33, 33, 1, 30),
-    "blind": (53, 61, 18, 73),
-    "writer_a": (68, 90, 16, 84),
-    "writer_b": (80, 95, 13, 92),
-    "writer_c": (67, 91, 16, 83),
+    "blind": (52, 61, 13, 66),
+    "writer_a": (73, 90, 21, 93),
+    "writer_b": (82, 95, 17, 96),
+    "writer_c": (78, 91, 20, 99),
+    "writer_d": (72, 94, 10, 83),
+    "writer_e": (82, 93, 16, 95),
 }
 RULES = {
     "dev": (148, 160, 21, 158),
@@ -128,6 +150,8 @@ RULES = {
     "writer_a": (60, 90, 17, 82),
     "writer_b": (57, 95, 21, 79),
     "writer_c": (55, 91, 21, 78),
+    "writer_d": (56, 94, 11, 66),
+    "writer_e": (61, 93, 19, 79),
 }
 
 
@@ -164,14 +188,19 @@ def test_the_learned_extractor_beats_the_rules_pooled_and_on_most_parts():
     assert len(better) > len(TRAINED_PARTS) / 2
 
 
-def test_a_held_out_part_is_measured_again_as_stored(monkeypatch):
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_held_out_part_is_measured_again_as_stored():
     # Trains the fold that leaves writer_c out, with the settings stored for it, and measures writer_c:
     # the stored figures come from a model that never saw the part.
-    spec = importlib.util.spec_from_file_location("train_requirements", SCRIPTS / "train_requirements.py")
-    assert spec is not None and spec.loader is not None
-    training = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, training)  # its dataclasses look their module up
-    spec.loader.exec_module(training)
+    training = _script("train_requirements")
     fold = load_requirement_model().figures["leave_one_part_out"]["writer_c"]
     jobs = training.load_jobs()
     features = training.Features(jobs)

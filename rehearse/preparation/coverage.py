@@ -4,8 +4,13 @@ An answer sentence (or two in a row) speaks to a requirement when it holds at le
 requirement's meaningful words (crude stems, so "managed the budget" meets "budget management") or
 its head word, or a word the candidate would say for one (:data:`RELATED_WORDS`: "spreadsheet" for
 Excel). Words several of the job's requirements share ("campaigns" in paid social, search and email
-campaigns) do not tell them apart: at least one heard word must be the requirement's own. The figures
-on eval/jobs/ are printed by ``python -m rehearse.evaluation.preparation_evaluation``.
+campaigns) do not tell them apart: at least one heard word must be the requirement's own.
+
+Candidates paraphrase ("I kept the drugs book straight" for "controlled drug registers"), which no word
+rule hears. So the requirement closest in meaning to the answer (:mod:`sentence_meaning`: the best of
+its sentences, pairs of sentences and the whole answer) is linked too when its similarity reaches
+:data:`MEANING_THRESHOLD`. Values keep the word rule: no labelled answers measure meaning links to them.
+The figures on eval/jobs/ are printed by ``python -m rehearse.evaluation.preparation_evaluation``.
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 
+import numpy as np
+
 from rehearse.analysis.fillers import is_vocal_filler
 from rehearse.preparation.interview import CompanyValue
 from rehearse.preparation.requirements import Requirement, content_stems, stem
+from rehearse.preparation.sentence_meaning import embed_once
 
 # Words a spoken answer uses for what a job description names otherwise; keys and values are stems.
 RELATED_WORDS = {
@@ -39,6 +47,11 @@ RELATED_WORDS = {
     }.items()
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# How many of the requirements closest in meaning to an answer may be linked by meaning, and the least
+# similarity that links one. Chosen by scripts/tune_links.py (leave-one-part-out on eval/jobs/, a
+# false link counting one and a half missed ones); it prints the figures.
+MEANING_CLOSEST = 1
+MEANING_THRESHOLD = 0.275
 
 
 @dataclass(frozen=True)
@@ -86,15 +99,40 @@ def speaks_to(sentence_stems: set[str], target: str, *, shared_stems: frozenset[
 
 
 def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
-    """Every requirement and value the answer speaks to, each with the first sentence that does."""
+    """Every requirement and value the answer speaks to, by its words or its meaning, each with the
+    first sentence that does (by words) or the closest one (by meaning)."""
+    by_words = word_links(text, requirements, values)
+    heard = {link.target for link in by_words if link.kind == "requirement"}
+    units = answer_units(text)
+    by_meaning = meaning_links(
+        [unit for unit, _ in units],
+        " ".join(answer_sentences(text)),
+        [requirement.text for requirement in requirements],
+    )
+    links = by_words + [
+        Link(target=target, kind="requirement", sentence=sentence)
+        for target, sentence in by_meaning.items()
+        if target not in heard
+    ]
+    order = {("requirement", requirement.text): place for place, requirement in enumerate(requirements)}
+    order |= {("value", value.name): len(requirements) + place for place, value in enumerate(values)}
+    return sorted(links, key=lambda link: order[(link.kind, link.target)])
+
+
+def answer_units(text: str) -> list[tuple[str, set[str]]]:
+    """The answer's sentences, then each two in a row, with their stems: a point made over two
+    sentences ("...paid social and search. I tracked every campaign") counts too, quoted whole."""
     single = [(sentence, set(content_stems(sentence))) for sentence in answer_sentences(text)]
-    # A point made over two sentences ("...paid social and search. I tracked every campaign") counts
-    # too, quoted whole; one sentence that makes it is preferred.
-    pairs = [
+    return single + [
         (f"{first} {second}", first_stems | second_stems)
         for (first, first_stems), (second, second_stems) in pairwise(single)
     ]
-    sentences = single + pairs
+
+
+def word_links(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
+    """The requirements and values the answer names in words (:func:`speaks_to`), each with the first
+    sentence that does; one sentence that does is preferred to two."""
+    units = answer_units(text)
     targets = [(requirement.text, "requirement") for requirement in requirements] + [
         (value.name, "value") for value in values
     ]
@@ -106,16 +144,33 @@ def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence
     links = []
     for target, kind in targets:
         sentence = next(
-            (
-                sentence
-                for sentence, stems in sentences
-                if speaks_to(stems, target, shared_stems=shared[kind])
-            ),
-            None,
+            (unit for unit, stems in units if speaks_to(stems, target, shared_stems=shared[kind])), None
         )
         if sentence is not None:
             links.append(Link(target=target, kind=kind, sentence=sentence))
     return links
+
+
+def meaning_scores(texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+    """Similarity in meaning of each target (rows) to each text (columns), from -1 to 1."""
+    if not texts or not targets:
+        return np.zeros((len(targets), len(texts)))
+    return embed_once(tuple(targets)) @ embed_once(tuple(texts)).T
+
+
+def meaning_links(sentences: Sequence[str], whole: str, targets: Sequence[str]) -> dict[str, str]:
+    """The targets closest in meaning to an answer (its sentences or pairs of them, or all of it),
+    above the threshold, each with the sentence or pair closest to it."""
+    if not sentences:
+        return {}
+    scores = meaning_scores([*sentences, whole], targets)
+    best = scores.max(axis=1)
+    closest = np.argsort(-best, kind="stable")[:MEANING_CLOSEST]
+    return {
+        targets[index]: sentences[int(scores[index, :-1].argmax())]
+        for index in closest
+        if best[index] >= MEANING_THRESHOLD
+    }
 
 
 def _shared_stems(targets: Sequence[str]) -> frozenset[str]:
