@@ -22,7 +22,6 @@ from rehearse.preparation.coverage import (
     MEANING_CLOSEST,
     MEANING_THRESHOLD,
     answer_sentences,
-    answer_units,
     meaning_scores,
     word_links,
 )
@@ -57,8 +56,8 @@ def pairs() -> list[Pair]:
             link.target
             for link in word_links(answer["text"], [Requirement(text, text) for text in targets], [])
         }
-        units = [unit for unit, _ in answer_units(answer["text"])]
-        best = meaning_scores([*units, " ".join(answer_sentences(answer["text"]))], targets).max(axis=1)
+        sentences = answer_sentences(answer["text"])
+        best = meaning_scores([*sentences, " ".join(sentences)], targets).max(axis=1)
         for index, target in enumerate(targets):
             found.append(
                 Pair(

@@ -10,6 +10,8 @@ from rehearse.evaluation.bench import (
     follow_up_line,
     free_port,
     machine_summary,
+    measure_preparation,
+    preparation_line,
     speak_answer,
     targets_table,
     warmed_line,
@@ -128,3 +130,15 @@ def test_the_follow_up_latency_is_a_line_and_a_target():
     assert "after a 90 s answer: 2.20 s after its end" in line and "8.50 s" in line
     assert any("follow-up after a 90 s answer" in row and row.endswith("met") for row in table.splitlines())
     assert any("follow-up after a 90 s answer" in row and row.endswith("MISSED") for row in slow.splitlines())
+
+
+def test_preparation_is_timed_on_a_labelled_job_description():
+    result = measure_preparation()
+
+    assert result["job"] == "nursing" and int(result["requirements"]) >= 10
+    assert all(
+        float(result[key]) > 0 for key in ("first_extraction_s", "extraction_s", "first_link_s", "link_s")
+    )
+    line = preparation_line(result)
+    assert line.startswith(f"Prepare (nursing job description, {result['requirements']} requirements)")
+    assert f"a later one {float(result['link_s']):.2f} s" in line

@@ -84,13 +84,15 @@ def test_the_second_blind_part_is_as_quoted():
 def test_the_third_blind_part_meets_the_extraction_targets_and_is_as_quoted():
     # Written blind by two writers (blind3), committed unread, measured once after the model and the
     # link settings were frozen: extraction 85.6 % recall, 11.5 % noise (the rules 71.2 %, 31.8 %;
-    # YAKE! 21.6 %, 46.9 %); answer links 71.9 %, false 4.6 % (words alone 60.9 %, 3.0 %).
+    # YAKE! 21.6 %, 46.9 %); answer links 71.9 %, false 4.6 % (words alone 60.9 %, 3.0 %). Links by
+    # meaning then compared sentences and the whole answer only, no pairs of sentences (the same
+    # figures on the training parts, half the time): 73.4 %, 4.4 % on blind3, read a second time.
     learned, rules = score_extraction("blind3", "learned"), score_extraction("blind3", "rules")
     assert (learned.found, learned.labelled, learned.noise, learned.extracted) == (107, 125, 13, 113)
     assert learned.recall >= 0.85 and learned.noise_share <= 0.15
     assert (rules.found, rules.labelled, rules.noise, rules.extracted) == (89, 125, 42, 132)
     coverage = score_coverage("blind3")
-    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (46, 64, 20, 436)
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (47, 64, 19, 436)
 
 
 def test_the_blind_part_is_as_quoted():

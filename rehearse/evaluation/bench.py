@@ -73,7 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.measure_follow_up:
         print(json.dumps(measure_follow_up(Path(args.measure_follow_up))))
         return 0
+    if args.measure_preparation:
+        print(json.dumps(measure_preparation()))
+        return 0
     print(machine_summary())
+    if args.preparation_only:
+        print(preparation_line(_in_fresh_process("--measure-preparation")))
+        return 0
     if args.follow_up_only:
         with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as folder:
             print(follow_up_line(_follow_up_in_fresh_process(Path(folder))))
@@ -92,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         follow_up = _follow_up_in_fresh_process(Path(folder))
         print()
         print(follow_up_line(follow_up))
+        print()
+        print(preparation_line(_in_fresh_process("--measure-preparation")))
         app = measure_app(ROOT, Path(folder)) if (ROOT / "app.py").is_file() and not args.no_app else None
     print()
     print(targets_table(results, warmed, app, follow_up=follow_up))
@@ -121,7 +129,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only time the mock interview's follow-up after a 90 s answer",
     )
+    parser.add_argument(
+        "--preparation-only",
+        action="store_true",
+        help="only time preparing for an interview (requirements from a job description, answer links)",
+    )
     parser.add_argument("--measure", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-preparation", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure-follow-up", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--warm-up", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -264,11 +278,7 @@ def measure_follow_up(path: Path) -> dict[str, object]:
 
 def _follow_up_in_fresh_process(folder: Path) -> dict[str, object]:
     path = speak_answer(folder / f"answer-{FOLLOW_UP_ANSWER_S:g}s.wav", FOLLOW_UP_ANSWER_S)
-    command = [sys.executable, "-m", "rehearse.evaluation.bench", "--measure-follow-up", str(path)]
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        sys.exit(f"Timing the follow-up failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return _in_fresh_process("--measure-follow-up", str(path))
 
 
 def follow_up_line(result: dict[str, object]) -> str:
@@ -279,6 +289,59 @@ def follow_up_line(result: dict[str, object]) -> str:
         f" recording after its end, both halves at once, as the app does: {float(result['whole_s']):.2f} s"
         f" (load average {float(result['load_average']):.1f})"
     )
+
+
+def measure_preparation(job_id: str = "nursing", other_job_id: str = "software") -> dict[str, object]:
+    """Run in a fresh process: the Prepare page's work on a labelled job description of eval/jobs/:
+    loading the models and finding its requirements, then another's (whose sentences were not parsed
+    yet), and linking the first one's labelled answers to its requirements (each answer once, as the
+    coverage matrix does before it remembers the embeddings)."""
+    from rehearse.evaluation.preparation_evaluation import JOBS_DIR, load_labels
+    from rehearse.preparation.coverage import link_answer
+    from rehearse.preparation.requirements import extract_requirements
+
+    text = (JOBS_DIR / f"{job_id}.txt").read_text(encoding="utf-8")
+    answers = [answer["text"] for answer in load_labels()["answers"] if answer["job"] == job_id]
+    started = time.perf_counter()
+    requirements = extract_requirements(text)
+    first_extraction_s = time.perf_counter() - started
+    started = time.perf_counter()
+    extract_requirements((JOBS_DIR / f"{other_job_id}.txt").read_text(encoding="utf-8"))
+    extraction_s = time.perf_counter() - started
+    started = time.perf_counter()
+    link_answer(answers[0], requirements, [])
+    first_link_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for answer in answers[1:]:
+        link_answer(answer, requirements, [])
+    link_s = (time.perf_counter() - started) / (len(answers) - 1)
+    return {
+        "job": job_id,
+        "requirements": len(requirements),
+        "first_extraction_s": first_extraction_s,
+        "extraction_s": extraction_s,
+        "first_link_s": first_link_s,
+        "link_s": link_s,
+        "words_per_answer": sum(len(answer.split()) for answer in answers) / len(answers),
+    }
+
+
+def preparation_line(result: dict[str, object]) -> str:
+    return (
+        f"Prepare ({result['job']} job description, {result['requirements']} requirements): the first"
+        f" extraction {float(result['first_extraction_s']):.2f} s (models loaded), another posting's"
+        f" {float(result['extraction_s']):.2f} s; the first answer linked {float(result['first_link_s']):.2f} s"
+        f" (sentence model loaded), a later one {float(result['link_s']):.2f} s"
+        f" ({float(result['words_per_answer']):.0f} words an answer)"
+    )
+
+
+def _in_fresh_process(*arguments: str) -> dict[str, object]:
+    command = [sys.executable, "-m", "rehearse.evaluation.bench", *arguments]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        sys.exit(f"Timing {' '.join(arguments)} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def _warm_up_seconds() -> float:

@@ -8,7 +8,7 @@ campaigns) do not tell them apart: at least one heard word must be the requireme
 
 Candidates paraphrase ("I kept the drugs book straight" for "controlled drug registers"), which no word
 rule hears. So the requirement closest in meaning to the answer (:mod:`sentence_meaning`: the best of
-its sentences, pairs of sentences and the whole answer) is linked too when its similarity reaches
+its sentences and the whole answer) is linked too when its similarity reaches
 :data:`MEANING_THRESHOLD`. Values keep the word rule: no labelled answers measure meaning links to them.
 The figures on eval/jobs/ are printed by ``python -m rehearse.evaluation.preparation_evaluation``.
 """
@@ -103,11 +103,9 @@ def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence
     first sentence that does (by words) or the closest one (by meaning)."""
     by_words = word_links(text, requirements, values)
     heard = {link.target for link in by_words if link.kind == "requirement"}
-    units = answer_units(text)
+    sentences = answer_sentences(text)
     by_meaning = meaning_links(
-        [unit for unit, _ in units],
-        " ".join(answer_sentences(text)),
-        [requirement.text for requirement in requirements],
+        sentences, " ".join(sentences), [requirement.text for requirement in requirements]
     )
     links = by_words + [
         Link(target=target, kind="requirement", sentence=sentence)
@@ -119,20 +117,16 @@ def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence
     return sorted(links, key=lambda link: order[(link.kind, link.target)])
 
 
-def answer_units(text: str) -> list[tuple[str, set[str]]]:
-    """The answer's sentences, then each two in a row, with their stems: a point made over two
-    sentences ("...paid social and search. I tracked every campaign") counts too, quoted whole."""
+def word_links(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
+    """The requirements and values the answer names in words (:func:`speaks_to`), each with the first
+    sentence that does."""
     single = [(sentence, set(content_stems(sentence))) for sentence in answer_sentences(text)]
-    return single + [
+    # A point made over two sentences ("...paid social and search. I tracked every campaign") counts
+    # too, quoted whole; one sentence that makes it is preferred.
+    units = single + [
         (f"{first} {second}", first_stems | second_stems)
         for (first, first_stems), (second, second_stems) in pairwise(single)
     ]
-
-
-def word_links(text: str, requirements: Sequence[Requirement], values: Sequence[CompanyValue]) -> list[Link]:
-    """The requirements and values the answer names in words (:func:`speaks_to`), each with the first
-    sentence that does; one sentence that does is preferred to two."""
-    units = answer_units(text)
     targets = [(requirement.text, "requirement") for requirement in requirements] + [
         (value.name, "value") for value in values
     ]
@@ -159,8 +153,8 @@ def meaning_scores(texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
 
 
 def meaning_links(sentences: Sequence[str], whole: str, targets: Sequence[str]) -> dict[str, str]:
-    """The targets closest in meaning to an answer (its sentences or pairs of them, or all of it),
-    above the threshold, each with the sentence or pair closest to it."""
+    """The targets closest in meaning to an answer (one of its sentences, or all of it), above the
+    threshold, each with the sentence closest to it."""
     if not sentences:
         return {}
     scores = meaning_scores([*sentences, whole], targets)

@@ -32,19 +32,19 @@ from pathlib import Path
 
 from rehearse.errors import ModelError
 from rehearse.preparation.requirements import (
-    _BOILERPLATE,
-    _BULLET,
-    _SKIPPED_HEADING,
+    BOILERPLATE,
+    BULLET,
     GENERIC_WORDS,
-    _clean,
-    _is_heading,
-    _parse_duty,
-    _rule_phrases,
-    _split_sentences,
+    SKIPPED_HEADING,
     content_stems,
+    is_heading,
+    parse_duty,
     requirement_sentences,
+    rule_phrases,
+    split_sentences,
     starts_with_a_verb,
     subtree_end,
+    tidy_phrase,
 )
 
 MODEL_PATH = Path(__file__).with_name("requirement_model.json")
@@ -197,8 +197,8 @@ def units(text: str) -> list[Unit]:
     found: list[Unit] = []
     section = "intro"
     for number, raw in enumerate(lines):
-        is_bullet = bool(_BULLET.match(raw))
-        line = _BULLET.sub("", raw).strip()
+        is_bullet = bool(BULLET.match(raw))
+        line = BULLET.sub("", raw).strip()
         label, _, rest = line.partition(":")
         heading_content = False
         if number == 0 and not is_bullet:
@@ -207,10 +207,10 @@ def units(text: str) -> list[Unit]:
         if rest.strip() and len(label.split()) <= 4 and not is_bullet:
             section = _section_of(label)
             line, is_bullet, heading_content = rest.strip(), True, True
-        elif _is_heading(line, is_bullet):
+        elif is_heading(line, is_bullet):
             section = _section_of(line)
             continue
-        for sentence in _split_sentences(line):
+        for sentence in split_sentences(line):
             found.append(Unit(sentence, section, is_bullet, number, len(lines), heading_content))
     return found
 
@@ -219,7 +219,7 @@ def _section_of(heading: str) -> str:
     for name, pattern in _SECTIONS:
         if pattern.search(heading):
             return name
-    return "skipped" if _SKIPPED_HEADING.search(heading) else "other"
+    return "skipped" if SKIPPED_HEADING.search(heading) else "other"
 
 
 def candidates(text: str) -> list[Candidate]:
@@ -240,7 +240,7 @@ def _unit_candidates(index: int, unit: Unit, kept_by_rules: bool) -> list[Candid
         start, end = _trimmed(sentence, start, end)
         if end <= start:
             return
-        phrase = _clean(sentence[start:end])
+        phrase = tidy_phrase(sentence[start:end])
         words = phrase.split()
         if not words or len(words) > MAX_CANDIDATE_WORDS or not content_stems(phrase):
             return
@@ -252,7 +252,7 @@ def _unit_candidates(index: int, unit: Unit, kept_by_rules: bool) -> list[Candid
         candidate.duty = candidate.duty or duty
 
     if kept_by_rules:
-        for phrase, duty in _rule_phrases(sentence):
+        for phrase, duty in rule_phrases(sentence):
             position = sentence.find(phrase)
             if position >= 0:
                 add(position, position + len(phrase), "rules", duty)
@@ -291,7 +291,7 @@ def _sentence_doc(sentence: str):
     """The parse of a sentence (read as a duty where it opens with a verb) and how many characters the
     parser saw before it ("You " is put in front of a bullet opening with a verb)."""
     lowered = sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence
-    doc = _parse_duty(lowered)
+    doc = parse_duty(lowered)
     return doc, len(doc.text) - len(lowered)
 
 
@@ -371,8 +371,8 @@ def _features(
     features[f"section_bullet={unit.section}_{unit.bullet}"] = 1.0
     features["heading_content"] = float(unit.heading_content)
     features["kept_by_rules"] = float(kept_by_rules)
-    features["boilerplate_sentence"] = float(bool(_BOILERPLATE.search(unit.text)))
-    features["boilerplate_phrase"] = float(bool(_BOILERPLATE.search(candidate.text)))
+    features["boilerplate_sentence"] = float(bool(BOILERPLATE.search(unit.text)))
+    features["boilerplate_phrase"] = float(bool(BOILERPLATE.search(candidate.text)))
     features["candidate_cue"] = float(bool(_CANDIDATE_CUES.search(unit.text)))
     features["optional_cue"] = float(bool(_OPTIONAL_CUES.search(unit.text)))
     features["we_cue"] = float(bool(_WE_CUES.search(unit.text)))

@@ -24,13 +24,13 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 METHODS = ("learned", "rules", "yake")
 # Headings whose section is about the offer, the company or applying, never a requirement.
-_SKIPPED_HEADING = re.compile(
+SKIPPED_HEADING = re.compile(
     r"\b(about us|who we are|our company|the company|what we offer|we offer|benefits?|perks|rewards?"
     r"|salary|pay|package|how to apply|to apply|application|closing date|why join|why work)\b",
     re.IGNORECASE,
 )
 # Sentences any posting carries: pay, leave, perks, equal opportunities, how to apply.
-_BOILERPLATE = re.compile(
+BOILERPLATE = re.compile(
     r"\b(salary|salaries|£|\$|€|per annum|pension|annual leave|days? holiday|holidays? (?:a|per)"
     r"|bonus|discount|perks?|benefits?|allowance|overtime|parking|canteen|insurance|share options"
     r"|equal opportunit\w*|diversity|inclusion|inclusive|all backgrounds|disabled candidates"
@@ -40,7 +40,7 @@ _BOILERPLATE = re.compile(
     r"|we pay for|dbs check)\b",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,2}[.)])\s+")
+BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,2}[.)])\s+")
 # Prose that speaks of the candidate's work, not of the company.
 _ABOUT_THE_ROLE = re.compile(
     r"\b(you will|you'll|you have|you are|you must|you should|the successful candidate|this role will"
@@ -131,7 +131,7 @@ def extract_requirements(text: str, *, options: ExtractionOptions | None = None)
         found = [(phrase, sentence, None) for phrase, sentence in _yake_phrases(sentences)]
     else:
         found = [
-            (phrase, sentence, duty) for sentence in sentences for phrase, duty in _rule_phrases(sentence)
+            (phrase, sentence, duty) for sentence in sentences for phrase, duty in rule_phrases(sentence)
         ]
     return distinct(found)[: options.max_requirements]
 
@@ -157,35 +157,35 @@ def requirement_sentences(text: str) -> list[str]:
         line = raw_line.strip()
         if not line:
             continue
-        is_bullet = bool(_BULLET.match(line))
-        line = _BULLET.sub("", line).strip()
-        if _BOILERPLATE.search(line):
+        is_bullet = bool(BULLET.match(line))
+        line = BULLET.sub("", line).strip()
+        if BOILERPLATE.search(line):
             continue
         label, _, rest = line.partition(":")
         if rest.strip() and len(label.split()) <= 4 and not is_bullet:
             # "Nice to have: Docker" or "Salary: £30,000": a heading and its content on one line.
-            skipping = bool(_SKIPPED_HEADING.search(label))
+            skipping = bool(SKIPPED_HEADING.search(label))
             line, is_bullet = rest.strip(), True
-        elif _is_heading(line, is_bullet):
-            skipping = bool(_SKIPPED_HEADING.search(line))
+        elif is_heading(line, is_bullet):
+            skipping = bool(SKIPPED_HEADING.search(line))
             continue
         if skipping:
             continue
-        for sentence in _split_sentences(line):
-            if _BOILERPLATE.search(sentence):
+        for sentence in split_sentences(line):
+            if BOILERPLATE.search(sentence):
                 continue
             if is_bullet or _ABOUT_THE_ROLE.search(sentence) or _starts_with_a_duty(sentence):
                 sentences.append(sentence)
     return sentences
 
 
-def _is_heading(line: str, is_bullet: bool) -> bool:
+def is_heading(line: str, is_bullet: bool) -> bool:
     if is_bullet:
         return False
     return line.endswith(":") or (len(line.split()) <= 6 and not line.endswith((".", "!", "?")))
 
 
-def _split_sentences(line: str) -> list[str]:
+def split_sentences(line: str) -> list[str]:
     return [part.strip() for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if part.strip()]
 
 
@@ -200,10 +200,10 @@ def _starts_with_a_duty(sentence: str) -> bool:
     return first.tag_ == "VB" or (first.pos_ == "VERB" and first.i == 0 and first.tag_ in {"VB", "VBP"})
 
 
-def _rule_phrases(sentence: str) -> list[tuple[str, bool]]:
+def rule_phrases(sentence: str) -> list[tuple[str, bool]]:
     # A bullet starts with its verb: lower case keeps the tagger from reading "Plan" as a name.
     sentence = _DETAILS.sub("", sentence)
-    doc = _parse_duty(sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence)
+    doc = parse_duty(sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence)
     phrases: list[tuple[int, int, bool]] = []
     covered: set[int] = set()
     for token in doc:
@@ -244,7 +244,7 @@ def _rule_phrases(sentence: str) -> list[tuple[str, bool]]:
             covered.update(range(*kept))
     texts = []
     for start, end, duty in sorted(phrases):
-        text = _clean(doc[start:end].text)
+        text = tidy_phrase(doc[start:end].text)
         if content_stems(text):
             texts.append((text, duty))
     return texts
@@ -284,7 +284,7 @@ def _is_detail(chunk) -> bool:
     return False
 
 
-def _parse_duty(sentence: str):
+def parse_duty(sentence: str):
     """The parse of a bullet; one that opens with a verb the tagger read as a noun ("Plan and deliver
     lessons", "Cater for events") is parsed after "You", which makes the verb plain to it."""
     doc = parse(sentence)
@@ -381,7 +381,7 @@ def _trim_words(chunk) -> tuple[int, int] | None:
     return tokens[0].i, tokens[-1].i + 1
 
 
-def _clean(text: str) -> str:
+def tidy_phrase(text: str) -> str:
     return re.sub(r"\s+([,.;:])", r"\1", text).strip(" ,.;:-")
 
 
