@@ -95,6 +95,18 @@ def test_the_third_blind_part_meets_the_extraction_targets_and_is_as_quoted():
     assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (47, 64, 19, 436)
 
 
+def test_the_fourth_blind_part_is_as_quoted():
+    # Written blind by two more writers (blind4), committed unread, measured once on the shipped
+    # extractor and links: 78.2 % recall, 16.8 % noise (the rules 55.6 %, 30.8 %; YAKE! 21.0 %,
+    # 40.0 %); answer links 70.4 %, false 4.3 % (words alone 63.0 %, 2.9 %). Extraction misses both
+    # targets here, links the first (README); held so that a change is noticed.
+    learned, rules = score_extraction("blind4", "learned"), score_extraction("blind4", "rules")
+    assert (learned.found, learned.labelled, learned.noise, learned.extracted) == (97, 124, 18, 107)
+    assert (rules.found, rules.labelled, rules.noise, rules.extracted) == (69, 124, 28, 91)
+    coverage = score_coverage("blind4")
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (57, 81, 18, 415)
+
+
 def test_the_blind_part_is_as_quoted():
     # Written blind and measured once after the extraction rules were frozen: 72.1 % recall, 31.0 %
     # noise, 62.5 % links, 8.5 % false links. Links by meaning now take it to 71.9 % links and 9.9 %
