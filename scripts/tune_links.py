@@ -22,7 +22,7 @@ from rehearse.preparation.coverage import (
     MEANING_CLOSEST,
     MEANING_THRESHOLD,
     answer_sentences,
-    meaning_scores,
+    closeness,
     word_links,
 )
 from rehearse.preparation.requirements import Requirement
@@ -56,8 +56,7 @@ def pairs() -> list[Pair]:
             link.target
             for link in word_links(answer["text"], [Requirement(text, text) for text in targets], [])
         }
-        sentences = answer_sentences(answer["text"])
-        best = meaning_scores([*sentences, " ".join(sentences)], targets).max(axis=1)
+        best = closeness(answer_sentences(answer["text"]), targets).max(axis=1)
         for index, target in enumerate(targets):
             found.append(
                 Pair(
@@ -71,12 +70,24 @@ def pairs() -> list[Pair]:
     return found
 
 
-def rates(chosen: list[Pair], threshold: float, closest: int) -> tuple[float, float]:
+def linked(pair: Pair, threshold: float, closest: int) -> bool:
+    """Whether the coverage check links the pair with these settings (as coverage.link_answer does)."""
+    return pair.by_words or (pair.rank < closest and pair.similarity >= threshold)
+
+
+def shares(chosen: list[Pair], links: list[bool]) -> tuple[float, float]:
     """Links found (share of labelled pairs) and false links (share of the other pairs)."""
-    linked = [pair.by_words or (pair.rank < closest and pair.similarity >= threshold) for pair in chosen]
-    labelled = [link for link, pair in zip(linked, chosen, strict=True) if pair.speaks_to]
-    others = [link for link, pair in zip(linked, chosen, strict=True) if not pair.speaks_to]
+    labelled = [link for link, pair in zip(links, chosen, strict=True) if pair.speaks_to]
+    others = [link for link, pair in zip(links, chosen, strict=True) if not pair.speaks_to]
     return float(np.mean(labelled)), float(np.mean(others))
+
+
+def rates(chosen: list[Pair], threshold: float, closest: int) -> tuple[float, float]:
+    return shares(chosen, [linked(pair, threshold, closest) for pair in chosen])
+
+
+def by_words(chosen: list[Pair]) -> tuple[float, float]:
+    return shares(chosen, [pair.by_words for pair in chosen])
 
 
 def best_settings(chosen: list[Pair]) -> tuple[float, int]:
@@ -96,21 +107,18 @@ def main() -> int:
         threshold, closest = best_settings([pair for pair in every if pair.part != part])
         measured = [pair for pair in every if pair.part == part]
         links, false_links = rates(measured, threshold, closest)
-        words, words_false = rates(measured, 2.0, 0)
+        words, words_false = by_words(measured)
         print(
             f"{part:9} words only: links {words:6.1%} false {words_false:5.1%}"
             f" | + meaning (closest {closest}, threshold {threshold}): links {links:6.1%} false {false_links:5.1%}"
         )
-        held_out += [
-            pair.by_words or (pair.rank < closest and pair.similarity >= threshold) for pair in measured
-        ]
+        held_out += [linked(pair, threshold, closest) for pair in measured]
         held_out_pairs += measured
-    labelled = [link for link, pair in zip(held_out, held_out_pairs, strict=True) if pair.speaks_to]
-    others = [link for link, pair in zip(held_out, held_out_pairs, strict=True) if not pair.speaks_to]
-    words, words_false = rates(every, 2.0, 0)
+    links, false_links = shares(held_out_pairs, held_out)
+    words, words_false = by_words(every)
     print(
         f"{'pooled':9} words only: links {words:6.1%} false {words_false:5.1%}"
-        f" | + meaning, leave-one-part-out: links {np.mean(labelled):6.1%} false {np.mean(others):5.1%}"
+        f" | + meaning, leave-one-part-out: links {links:6.1%} false {false_links:5.1%}"
     )
     threshold, closest = best_settings(every)
     print(f"on every part: closest {closest}, threshold {threshold}")

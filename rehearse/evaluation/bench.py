@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(machine_summary())
     if args.preparation_only:
-        print(preparation_line(_in_fresh_process("--measure-preparation")))
+        print(preparation_line(_in_fresh_process("Timing the preparation", "--measure-preparation")))
         return 0
     if args.follow_up_only:
         with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as folder:
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print(follow_up_line(follow_up))
         print()
-        print(preparation_line(_in_fresh_process("--measure-preparation")))
+        print(preparation_line(_in_fresh_process("Timing the preparation", "--measure-preparation")))
         app = measure_app(ROOT, Path(folder)) if (ROOT / "app.py").is_file() and not args.no_app else None
     print()
     print(targets_table(results, warmed, app, follow_up=follow_up))
@@ -278,7 +278,7 @@ def measure_follow_up(path: Path) -> dict[str, object]:
 
 def _follow_up_in_fresh_process(folder: Path) -> dict[str, object]:
     path = speak_answer(folder / f"answer-{FOLLOW_UP_ANSWER_S:g}s.wav", FOLLOW_UP_ANSWER_S)
-    return _in_fresh_process("--measure-follow-up", str(path))
+    return _in_fresh_process("Timing the follow-up", "--measure-follow-up", str(path))
 
 
 def follow_up_line(result: dict[str, object]) -> str:
@@ -336,11 +336,12 @@ def preparation_line(result: dict[str, object]) -> str:
     )
 
 
-def _in_fresh_process(*arguments: str) -> dict[str, object]:
+def _in_fresh_process(what: str, *arguments: str) -> dict[str, object]:
+    """The JSON a hidden ``--measure…`` option of this module prints, run in a fresh process."""
     command = [sys.executable, "-m", "rehearse.evaluation.bench", *arguments]
     completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
-        sys.exit(f"Timing {' '.join(arguments)} failed:\n{completed.stderr[-3000:]}")
+        sys.exit(f"{what} failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
@@ -412,15 +413,8 @@ def _baseline_seconds(path: Path) -> tuple[float, float]:
 
 
 def _measure_in_fresh_process(path: Path, *, python_peak: bool, warm_up: bool = False) -> dict[str, object]:
-    command = [sys.executable, "-m", "rehearse.evaluation.bench", "--measure", str(path)]
-    if python_peak:
-        command.append("--tracemalloc")
-    if warm_up:
-        command.append("--warm-up")
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        sys.exit(f"Measuring {path.name} failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    flags = ["--tracemalloc"] * python_peak + ["--warm-up"] * warm_up
+    return _in_fresh_process(f"Measuring {path.name}", "--measure", str(path), *flags)
 
 
 def measure_app(root: Path, home: Path) -> dict[str, float]:

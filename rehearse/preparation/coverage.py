@@ -103,10 +103,7 @@ def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence
     first sentence that does (by words) or the closest one (by meaning)."""
     by_words = word_links(text, requirements, values)
     heard = {link.target for link in by_words if link.kind == "requirement"}
-    sentences = answer_sentences(text)
-    by_meaning = meaning_links(
-        sentences, " ".join(sentences), [requirement.text for requirement in requirements]
-    )
+    by_meaning = meaning_links(answer_sentences(text), [requirement.text for requirement in requirements])
     links = by_words + [
         Link(target=target, kind="requirement", sentence=sentence)
         for target, sentence in by_meaning.items()
@@ -145,19 +142,21 @@ def word_links(text: str, requirements: Sequence[Requirement], values: Sequence[
     return links
 
 
-def meaning_scores(texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-    """Similarity in meaning of each target (rows) to each text (columns), from -1 to 1."""
-    if not texts or not targets:
+def closeness(sentences: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+    """Similarity in meaning (-1 to 1) of each target (rows) to each of an answer's sentences and, in
+    the last column, to the whole answer."""
+    texts = (*sentences, " ".join(sentences))
+    if not sentences or not targets:
         return np.zeros((len(targets), len(texts)))
-    return embed_once(tuple(targets)) @ embed_once(tuple(texts)).T
+    return embed_once(tuple(targets)) @ embed_once(texts).T
 
 
-def meaning_links(sentences: Sequence[str], whole: str, targets: Sequence[str]) -> dict[str, str]:
+def meaning_links(sentences: Sequence[str], targets: Sequence[str]) -> dict[str, str]:
     """The targets closest in meaning to an answer (one of its sentences, or all of it), above the
     threshold, each with the sentence closest to it."""
     if not sentences:
         return {}
-    scores = meaning_scores([*sentences, whole], targets)
+    scores = closeness(sentences, targets)
     best = scores.max(axis=1)
     closest = np.argsort(-best, kind="stable")[:MEANING_CLOSEST]
     return {
