@@ -267,6 +267,22 @@ def test_two_sessions_opening_a_new_store_at_once_both_succeed(tmp_path: Path):
     assert len(open_store(tmp_path).list_attempts()) == 4
 
 
+def test_opening_a_new_store_waits_for_another_session_that_is_saving(tmp_path: Path):
+    # SQLite answers "database is locked" at once, without waiting, when a session switches a new
+    # history to write-ahead logging while another one holds the write lock.
+    other = sqlite3.connect(tmp_path / DATABASE_NAME, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, other.execute, ("COMMIT",))
+    release.start()
+    try:
+        store = open_store(tmp_path)
+    finally:
+        release.join()
+        other.close()
+    store.save_recording(QUESTION, b"audio", ".wav")
+    assert len(store.list_attempts()) == 1
+
+
 # The schema as version 1 of rehearse created it, kept verbatim: upgrades must start from exactly this.
 _VERSION_1_SCHEMA = """
 CREATE TABLE attempts (

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -47,6 +48,8 @@ PARTIAL_SUFFIX = ".part"
 _RECORDING_NAME = re.compile(r"attempt-(\d+)(\.[a-z0-9]+)")
 # What a recording found without its history is listed under: its question went with the database.
 RECOVERED_QUESTION = "(recovered recording: its question was lost with the history)"
+# How long a save waits for another session's save to finish, in seconds, before it gives up.
+BUSY_TIMEOUT_S = 10.0
 # Errors that mean the data folder can be read but not written.
 _READ_ONLY_ERRORS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
@@ -602,11 +605,27 @@ def open_store(home: str | Path | None = None) -> Store:
         raise StoreError(f"The data directory {store.home} cannot be created: {error.strerror}.") from error
     _refuse_other_files(store.database_path)
     with store._connection() as connection:
-        # Write-ahead logging: the app and the command line can read while the other one saves.
-        connection.execute("PRAGMA journal_mode = WAL")
+        _use_write_ahead_log(connection)
         _migrate(connection, store.database_path)
         recovered = _recover(connection, store.audio_dir)
     return replace(store, notice=_recovered_notice(store, recovered))
+
+
+def _use_write_ahead_log(connection: sqlite3.Connection) -> None:
+    """Write-ahead logging: the app and the command line can read while the other one saves.
+
+    Two sessions switching a new database at once can get "database is locked" at once: SQLite
+    refuses rather than waits there (either could be the one holding up the other), so this waits.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
 
 
 def _open_read_only(store: Store) -> Store:
@@ -798,7 +817,7 @@ def _connect(database_path: Path, *, read_only: bool = False) -> sqlite3.Connect
         return sqlite3.connect(f"{database_path.as_uri()}?immutable=1", uri=True, isolation_level=None)
     # isolation_level=None: transactions are opened explicitly with BEGIN IMMEDIATE, so a writer
     # takes the lock up front instead of failing halfway when another session writes.
-    connection = sqlite3.connect(database_path, timeout=10.0, isolation_level=None)
+    connection = sqlite3.connect(database_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
     # A deleted attempt's text is overwritten in the file, not left in free pages.
     connection.execute("PRAGMA secure_delete = ON")
