@@ -194,7 +194,7 @@ def edit_requirements(store: Store, interview: Interview, requirements: list[Req
         if requirement.evidence:
             with text:
                 plain(f"From: {requirement.evidence}")
-        edited.append(Requirement(new_text.strip(), requirement.evidence, requirement.duty))
+        edited.append(Requirement(new_text.strip(), requirement.evidence))
     added = st.text_input(
         "Add a requirement", key=f"req_add_{interview.id}", placeholder="stakeholder management"
     )

@@ -125,7 +125,7 @@ def counts(job: Job, scores: list[float], thresholds: tuple[float, float]) -> Co
     phrases = [
         requirement.text
         for requirement in distinct(
-            [(c.text, c.evidence, c.duty) for c in select(list(job.candidates), scores, *thresholds)]
+            [(c.text, c.evidence) for c in select(list(job.candidates), scores, *thresholds)]
         )[:MAX_REQUIREMENTS]
     ]
     found = sum(any(_matches(phrase, label) for phrase in phrases) for label in job.labels)

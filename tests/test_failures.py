@@ -198,3 +198,11 @@ def test_mock_refuses_bad_input_with_one_line(case, tmp_path, spoken, capsys):
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rehearse: ")
+
+
+def test_a_question_about_a_requirement_without_words_is_refused():
+    from rehearse.preparation.requirements import Requirement
+    from rehearse.preparation.tailored import behavioural_question
+
+    with pytest.raises(ParameterError, match="needs words"):
+        behavioural_question(Requirement("  .", ""))

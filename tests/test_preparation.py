@@ -22,7 +22,7 @@ from rehearse.preparation.interview import CompanyValue, Interview, Interviewer,
 from rehearse.preparation.own_questions import check_own_questions
 from rehearse.preparation.prep_sheet import PrepSheet, prep_sheet_markdown, prep_sheet_pdf, thank_you_note
 from rehearse.preparation.requirements import ExtractionOptions, Requirement, extract_requirements
-from rehearse.preparation.tailored import tailored_questions
+from rehearse.preparation.tailored import behavioural_question, tailored_questions
 
 JOB = """Operations Manager
 
@@ -195,6 +195,76 @@ def test_tailored_questions_name_the_requirement_the_company_and_the_value():
     assert "Acme" in value_question.text and "Customer obsession" in value_question.text
     feedback = next(question for question in questions if question.kind == "feedback")
     assert "measure" in feedback.text
+
+
+@pytest.mark.parametrize(
+    ("phrase", "question"),
+    [
+        ("Manage a budget", "Tell me about a time you had to manage a budget."),
+        # A third-person verb from running text takes its base form.
+        (
+            "assists passengers with mobility needs",
+            "Tell me about a time you had to assist passengers with mobility needs.",
+        ),
+        (
+            "preparing the weekly BACS payment run",
+            "Tell me about your experience of preparing the weekly BACS payment run: one specific time,"
+            " what you did, and what the result was.",
+        ),
+        (
+            "Previous experience as a head chef",
+            "Tell me about your previous experience as a head chef: one specific time, what you did, and"
+            " what the result was.",
+        ),
+        (
+            "current NMC registration",
+            "The job description mentions ‘current NMC registration’. Tell me about a time that shows you"
+            " meet it: what you did, and what the result was.",
+        ),
+        (
+            "worked as a head chef or senior sous chef",
+            "The job description mentions ‘worked as a head chef or senior sous chef’. Tell me about a time"
+            " that shows you meet it: what you did, and what the result was.",
+        ),
+        (
+            "Strong SQL skills",
+            "Tell me about a time when strong SQL skills mattered in your work. What did you do, and what"
+            " was the result?",
+        ),
+        (
+            "Working knowledge of warehouse management systems",
+            "Tell me about a time when working knowledge of warehouse management systems mattered in your"
+            " work. What did you do, and what was the result?",
+        ),
+    ],
+)
+def test_a_requirement_question_reads_as_english_whatever_the_phrase_form(phrase: str, question: str):
+    assert behavioural_question(Requirement(phrase, "")) == question
+
+
+def test_requirement_questions_from_real_postings_never_put_a_noun_or_ing_form_after_had_to():
+    from pathlib import Path
+
+    postings = sorted((Path(__file__).parent.parent / "eval" / "jobs").glob("*.txt"))[:12]
+    questions = [
+        question.text
+        for posting in postings
+        for question in tailored_questions(
+            company="Acme", requirements=extract_requirements(posting.read_text()), values=()
+        )
+        if question.kind == "requirement"
+    ]
+    assert len(questions) > 100
+    after_had_to = [text.split("had to ", 1)[1].split()[0] for text in questions if "had to " in text]
+    assert after_had_to, "some requirement is a duty"
+    assert [word for word in after_had_to if word.endswith(("ing", "ed")) or word[:1].isupper()] == []
+
+
+def test_a_requirement_emptied_while_editing_asks_nothing():
+    questions = tailored_questions(
+        company="Acme", requirements=[Requirement(" . ", ""), Requirement("SQL", "")], values=()
+    )
+    assert [question.requirement for question in questions if question.kind == "requirement"] == ["SQL"]
 
 
 def test_an_answer_is_linked_with_the_sentence_that_does_it():

@@ -141,14 +141,13 @@ def load_requirement_model(path: Path = MODEL_PATH) -> RequirementModel:
     )
 
 
-def learned_phrases(text: str, model: RequirementModel | None = None) -> list[tuple[str, str, bool | None]]:
-    """(phrase, sentence, duty) for each requirement the learned model keeps, in reading order; duty is
-    None where no verb opened the phrase in the parse (the caller may ask the parser again)."""
+def learned_phrases(text: str, model: RequirementModel | None = None) -> list[tuple[str, str]]:
+    """(phrase, sentence) for each requirement the learned model keeps, in reading order."""
     model = model or load_requirement_model()
     found = candidates(text)
     scores = [score(model, candidate.features) for candidate in found]
     return [
-        (candidate.text, candidate.evidence, True if candidate.duty else None)
+        (candidate.text, candidate.evidence)
         for candidate in select(found, scores, model.threshold, model.sentence_threshold)
     ]
 

@@ -90,15 +90,10 @@ MAX_PHRASE_WORDS = 8
 
 @dataclass(frozen=True)
 class Requirement:
-    """``text`` is a short phrase the candidate can prepare a story for; ``evidence`` its sentence.
-
-    ``duty``: the phrase opens with what the candidate does ("manage a budget"), not a skill or
-    qualification ("NMC registration"); None when not known (a phrase the candidate typed).
-    """
+    """``text`` is a short phrase the candidate can prepare a story for; ``evidence`` its sentence."""
 
     text: str
     evidence: str
-    duty: bool | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,24 +123,22 @@ def extract_requirements(text: str, *, options: ExtractionOptions | None = None)
         return distinct(learned_phrases(text))[: options.max_requirements]
     sentences = requirement_sentences(text)
     if options.method == "yake":
-        found = [(phrase, sentence, None) for phrase, sentence in _yake_phrases(sentences)]
+        found = _yake_phrases(sentences)
     else:
-        found = [
-            (phrase, sentence, duty) for sentence in sentences for phrase, duty in rule_phrases(sentence)
-        ]
+        found = [(phrase, sentence) for sentence in sentences for phrase, _ in rule_phrases(sentence)]
     return distinct(found)[: options.max_requirements]
 
 
-def distinct(found: list[tuple[str, str, bool | None]]) -> list[Requirement]:
-    """Requirements from (phrase, sentence, duty) triples, a phrase with the words of an earlier one left out."""
+def distinct(found: list[tuple[str, str]]) -> list[Requirement]:
+    """Requirements from (phrase, sentence) pairs, a phrase with the words of an earlier one left out."""
     requirements: list[Requirement] = []
     seen: set[frozenset[str]] = set()
-    for phrase, sentence, duty in found:
+    for phrase, sentence in found:
         key = frozenset(content_stems(phrase))
         if not key or key in seen:
             continue
         seen.add(key)
-        requirements.append(Requirement(text=phrase, evidence=sentence, duty=duty))
+        requirements.append(Requirement(text=phrase, evidence=sentence))
     return requirements
 
 
@@ -461,7 +454,7 @@ def merge_requirements(requirements: list[Requirement], indices: list[int]) -> l
         return list(requirements)
     parts = [requirements[index] for index in chosen]
     evidence = " ".join(dict.fromkeys(part.evidence for part in parts if part.evidence))
-    merged = Requirement(" and ".join(part.text for part in parts), evidence, parts[0].duty)
+    merged = Requirement(" and ".join(part.text for part in parts), evidence)
     kept = [requirement for index, requirement in enumerate(requirements) if index not in chosen[1:]]
     kept[chosen[0]] = merged
     return kept
