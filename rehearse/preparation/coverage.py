@@ -51,7 +51,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # similarity that links one. Chosen by scripts/tune_links.py (leave-one-part-out on eval/jobs/, a
 # false link counting one and a half missed ones); it prints the figures.
 MEANING_CLOSEST = 1
-MEANING_THRESHOLD = 0.275
+MEANING_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ become the requirements, with generic lead-ins ("experience of", "strong", "abil
 
 Three ways of cutting phrases are measured on eval/jobs/ by :mod:`rehearse.evaluation.preparation_evaluation`:
 ``"learned"`` (shipped since issue 17: :mod:`rehearse.preparation.requirement_model` scores many
-candidate phrases, these rules' among them, with a model trained on postings by six writers; it
+candidate phrases, these rules' among them, with a model trained on thirteen parts, each one writer's postings; it
 found more and listed less noise on postings by writers it was not trained on), ``"rules"`` (the
 parse above) and ``"yake"`` (YAKE! keyphrases from the same sentences).
 """
