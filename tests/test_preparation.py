@@ -262,7 +262,9 @@ def test_requirement_questions_from_real_postings_never_put_a_noun_or_ing_form_a
 
 def test_a_requirement_emptied_while_editing_asks_nothing():
     questions = tailored_questions(
-        company="Acme", requirements=[Requirement(" . ", ""), Requirement("SQL", "")], values=()
+        company="Acme",
+        requirements=[Requirement(" . ", ""), Requirement("\t.", ""), Requirement("SQL", "")],
+        values=(),
     )
     assert [question.requirement for question in questions if question.kind == "requirement"] == ["SQL"]
 

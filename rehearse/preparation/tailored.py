@@ -67,7 +67,7 @@ def behavioural_question(requirement: Requirement, index: int = 0) -> str:
     """A question about one requirement in the interviewer's words, shaped by how the phrase reads:
     "manage a budget" (a duty), "reconciling statements", "experience of Sage 200", "SQL" (a skill)
     or a qualification; ``index`` alternates the duty openings down the list."""
-    phrase = requirement.text.strip().rstrip(".").strip()
+    phrase = _quoted_words(requirement)
     if not phrase:
         raise ParameterError("A requirement needs words before a question can be asked about it.")
     experience = _EXPERIENCE.match(phrase)
@@ -92,6 +92,11 @@ def behavioural_question(requirement: Requirement, index: int = 0) -> str:
     if first.pos_ in {"NOUN", "PROPN"} or (first.pos_ == "ADJ" and not complements):
         return _SKILL_OPENING.format(phrase=lowered)
     return _QUOTED_OPENING.format(phrase=phrase)
+
+
+def _quoted_words(requirement: Requirement) -> str:
+    """The requirement's words as a question quotes them: no surrounding space or closing full stop."""
+    return requirement.text.strip().rstrip(".").strip()
 
 
 def _lower_first(phrase: str) -> str:
@@ -123,7 +128,7 @@ def tailored_questions(
         )
         # A requirement the candidate emptied while editing the list asks nothing.
         for index, requirement in enumerate(
-            requirement for requirement in requirements if requirement.text.strip(" .")
+            requirement for requirement in requirements if _quoted_words(requirement)
         )
     ]
     for value in values:
