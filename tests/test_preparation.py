@@ -21,7 +21,12 @@ from rehearse.preparation.focus import focus_areas, read_focus
 from rehearse.preparation.interview import CompanyValue, Interview, Interviewer, parse_values
 from rehearse.preparation.own_questions import check_own_questions
 from rehearse.preparation.prep_sheet import PrepSheet, prep_sheet_markdown, prep_sheet_pdf, thank_you_note
-from rehearse.preparation.requirements import ExtractionOptions, Requirement, extract_requirements
+from rehearse.preparation.requirements import (
+    ExtractionOptions,
+    Requirement,
+    extract_requirements,
+    starts_with_a_verb,
+)
 from rehearse.preparation.tailored import behavioural_question, tailored_questions
 
 JOB = """Operations Manager
@@ -90,6 +95,15 @@ def test_learned_phrases_do_not_open_with_you_will_or_leave_a_bracket_open():
     texts = [requirement.text for requirement in extract_requirements(text)]
     assert texts and not any(text.lower().startswith(("you", "will")) for text in texts)
     assert all(text.count("(") == text.count(")") for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "duty"),
+    [("Plan staff rotas", True), ("assist passengers", True), ("GCSE maths", False), ("CSCS card", False)],
+)
+def test_a_phrase_opening_with_an_abbreviation_is_not_read_as_a_duty(phrase: str, duty: bool):
+    # The learned extractor and the questions read this; lowercased, "gCSE" parsed as a verb.
+    assert starts_with_a_verb(phrase) is duty
 
 
 def test_yake_is_measured_on_the_same_sentences():

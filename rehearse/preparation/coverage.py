@@ -49,7 +49,7 @@ RELATED_WORDS = {
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # How many of the requirements closest in meaning to an answer may be linked by meaning, and the least
 # similarity that links one. Chosen by scripts/tune_links.py (leave-one-part-out on eval/jobs/, a
-# false link counting one and a half missed ones); it prints the figures.
+# false link counting two missed ones); it prints the figures.
 MEANING_CLOSEST = 1
 MEANING_THRESHOLD = 0.25
 

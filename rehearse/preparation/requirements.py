@@ -9,7 +9,7 @@ become the requirements, with generic lead-ins ("experience of", "strong", "abil
 
 Three ways of cutting phrases are measured on eval/jobs/ by :mod:`rehearse.evaluation.preparation_evaluation`:
 ``"learned"`` (shipped since issue 17: :mod:`rehearse.preparation.requirement_model` scores many
-candidate phrases, these rules' among them, with a model trained on thirteen parts, each one writer's postings; it
+candidate phrases, these rules' among them, with a model trained on seventeen parts, each one writer's postings; it
 found more and listed less noise on postings by writers it was not trained on), ``"rules"`` (the
 parse above) and ``"yake"`` (YAKE! keyphrases from the same sentences).
 """
@@ -430,8 +430,18 @@ def stem(word: str) -> str:
 
 def starts_with_a_verb(phrase: str) -> bool:
     """Whether a phrase reads as something the candidate does ("plan staff rotas")."""
-    doc = parse("You " + phrase[:1].lower() + phrase[1:])
+    words = phrase.split(maxsplit=1)
+    # An abbreviation ("CSCS card", "GCSE maths") is not a verb, whatever the small parse makes of it.
+    if not words or (len(words[0]) > 1 and words[0].isupper()):
+        return False
+    doc = parse("You " + lower_first(phrase))
     return len(doc) > 1 and doc[1].pos_ == "VERB" and doc[1].tag_ in {"VB", "VBP"}
+
+
+def lower_first(phrase: str) -> str:
+    """ "Manage a budget" as it reads inside a sentence; "SQL", "B2B" and "NMC" keep their capitals."""
+    first_word = phrase.split(maxsplit=1)[0] if phrase.strip() else ""
+    return phrase[:1].lower() + phrase[1:] if first_word[1:].islower() else phrase
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from rehearse.errors import ParameterError
 from rehearse.preparation.focus import FocusArea
 from rehearse.preparation.interview import CompanyValue
 from rehearse.preparation.questions import load_questions
-from rehearse.preparation.requirements import Requirement, parse
+from rehearse.preparation.requirements import Requirement, lower_first, parse
 
 CHALLENGING_THEME = "Challenging questions"
 QUESTION_KINDS = ("requirement", "value", "challenging", "feedback")
@@ -72,10 +72,10 @@ def behavioural_question(requirement: Requirement, index: int = 0) -> str:
         raise ParameterError("A requirement needs words before a question can be asked about it.")
     experience = _EXPERIENCE.match(phrase)
     if experience:
-        return _EXPERIENCE_OPENING.format(phrase=_lower_first(experience.group(1)))
+        return _EXPERIENCE_OPENING.format(phrase=lower_first(experience.group(1)))
     if _QUALIFICATION.search(phrase):
         return _QUOTED_OPENING.format(phrase=phrase)
-    lowered = _lower_first(phrase)
+    lowered = lower_first(phrase)
     if _KNOWLEDGE.match(phrase):
         return _SKILL_OPENING.format(phrase=lowered)
     # "You" in front makes a leading verb read as one in the parse.
@@ -97,12 +97,6 @@ def behavioural_question(requirement: Requirement, index: int = 0) -> str:
 def _quoted_words(requirement: Requirement) -> str:
     """The requirement's words as a question quotes them: no surrounding space or closing full stop."""
     return requirement.text.strip().rstrip(".").strip()
-
-
-def _lower_first(phrase: str) -> str:
-    """ "Manage a budget" as a question's words would have it; "SQL", "B2B" and "NMC" stay."""
-    first_word = phrase.split(maxsplit=1)[0]
-    return phrase[:1].lower() + phrase[1:] if first_word[1:].islower() else phrase
 
 
 def value_questions(company: str, value: CompanyValue) -> list[str]:
