@@ -40,10 +40,11 @@ def test_the_shipped_extractor_beats_yake_on_every_part(part):
     assert learned.recall > yake.recall + 0.3 and learned.noise_share < yake.noise_share
 
 
-@pytest.mark.parametrize("part", TRAINED_PARTS)
-def test_rules_beat_yake_on_the_parts_before_blind2(part):
+@pytest.mark.parametrize("part", [part for part in TRAINED_PARTS if part != "writer_l"])
+def test_rules_beat_yake_on_the_training_parts(part):
     # On blind2 the rules find twice as much as YAKE! (58.1 against 29.0 %) but list more noise
-    # (32.7 against 27.6 %): held in test_the_second_blind_part_is_as_quoted.
+    # (32.7 against 27.6 %), and on writer_l three times as much (78.7 against 24.6 %) with a little
+    # more noise (32.0 against 31.4 %): both held in test_the_blind_parts_are_as_quoted and RULES.
     rules, yake = score_extraction(part, "rules"), score_extraction(part, "yake")
     assert rules.recall > yake.recall + 0.3 and rules.noise_share < yake.noise_share
 
