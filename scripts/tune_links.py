@@ -7,10 +7,11 @@ requirement is among the ``MEANING_CLOSEST`` closest in meaning to it with a sim
 ``MEANING_THRESHOLD`` (coverage.meaning_links). Both settings are chosen on the labelled answers of
 eval/jobs/ (every part one writer; the parts kept for measuring only are left out) to make the most of
 links found minus twice the false links: a requirement marked as covered when it is not is one the
-candidate stops rehearsing, which misleads more than one left for them to tick. (At one and a half, the
-seventeen training parts chose the two closest from 0.2: 69.8 % links for 9.4 % false by
-leave-one-part-out, at the edge of the 10 % the coverage check may wrongly link.) For each part the settings are chosen on
-the other parts and measured on it, so the figures are those of a writer the settings never saw.
+candidate stops rehearsing, which misleads more than one left for them to tick. (At one and a half,
+the seventeen training parts chose the two closest from 0.2: 69.8 % links for 9.4 % false by
+leave-one-part-out, at the edge of the 10 % the coverage check may wrongly link.) For each part the
+settings are chosen on the other parts and measured on it, so the figures are those of a writer the
+settings never saw.
 """
 
 from __future__ import annotations

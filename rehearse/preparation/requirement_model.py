@@ -37,6 +37,7 @@ from rehearse.preparation.requirements import (
     GENERIC_WORDS,
     SKIPPED_HEADING,
     content_stems,
+    is_abbreviation,
     is_heading,
     parse_duty,
     requirement_sentences,
@@ -408,7 +409,7 @@ def _features(
         features["has_and_or"] = float(any(token.lower_ in {"and", "or"} for token in words))
         features["has_comma"] = float("," in candidate.text)
         features["capitalised"] = float(any(token.text[:1].isupper() for token in words[1:]))
-        features["acronym"] = float(any(token.text.isupper() and len(token.text) > 1 for token in words))
+        features["acronym"] = float(any(is_abbreviation(token.text) for token in words))
         features["number"] = float(any(token.like_num for token in words))
     inside = sum(other is not candidate and _contains(other, candidate) for other in siblings)
     holds = sum(other is not candidate and _contains(candidate, other) for other in siblings)

@@ -9,8 +9,8 @@ become the requirements, with generic lead-ins ("experience of", "strong", "abil
 
 Three ways of cutting phrases are measured on eval/jobs/ by :mod:`rehearse.evaluation.preparation_evaluation`:
 ``"learned"`` (shipped since issue 17: :mod:`rehearse.preparation.requirement_model` scores many
-candidate phrases, these rules' among them, with a model trained on seventeen parts, each one writer's postings; it
-found more and listed less noise on postings by writers it was not trained on), ``"rules"`` (the
+candidate phrases, these rules' among them, with a model trained on seventeen parts, each one
+writer's postings; it found more and listed less noise on postings by writers it was not trained on), ``"rules"`` (the
 parse above) and ``"yake"`` (YAKE! keyphrases from the same sentences).
 """
 
@@ -399,8 +399,8 @@ def content_stems(text: str) -> list[str]:
     stems = []
     for word in _WORD.findall(text):
         word = word.strip("'-/")
-        # An abbreviation in capitals ("IT", "HR") is a word of its own, not the pronoun "it".
-        if len(word) > 1 and word.isupper():
+        # An abbreviation ("IT", "HR") is a word of its own, not the pronoun "it".
+        if is_abbreviation(word):
             stems.append(stem(word))
             continue
         word = word.lower()
@@ -408,6 +408,11 @@ def content_stems(text: str) -> list[str]:
             continue
         stems.append(stem(word))
     return stems
+
+
+def is_abbreviation(word: str) -> bool:
+    """A word in capitals of two letters or more: "IT", "HR", "GCSE"."""
+    return len(word) > 1 and word.isupper()
 
 
 _SUFFIXES = ("ership", "ments", "ment", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "s")
@@ -432,7 +437,7 @@ def starts_with_a_verb(phrase: str) -> bool:
     """Whether a phrase reads as something the candidate does ("plan staff rotas")."""
     words = phrase.split(maxsplit=1)
     # An abbreviation ("CSCS card", "GCSE maths") is not a verb, whatever the small parse makes of it.
-    if not words or (len(words[0]) > 1 and words[0].isupper()):
+    if not words or is_abbreviation(words[0]):
         return False
     doc = parse("You " + lower_first(phrase))
     return len(doc) > 1 and doc[1].pos_ == "VERB" and doc[1].tag_ in {"VB", "VBP"}
@@ -440,8 +445,8 @@ def starts_with_a_verb(phrase: str) -> bool:
 
 def lower_first(phrase: str) -> str:
     """ "Manage a budget" as it reads inside a sentence; "SQL", "B2B" and "NMC" keep their capitals."""
-    first_word = phrase.split(maxsplit=1)[0] if phrase.strip() else ""
-    return phrase[:1].lower() + phrase[1:] if first_word[1:].islower() else phrase
+    words = phrase.split(maxsplit=1)
+    return phrase[:1].lower() + phrase[1:] if words and words[0][1:].islower() else phrase
 
 
 @lru_cache(maxsize=1)
