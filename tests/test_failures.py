@@ -173,6 +173,28 @@ def test_a_filler_model_with_trees_pointing_outside_itself_is_refused(tmp_path):
         load_filler_model(path)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot be read: reinstall rehearse"),
+        ("{not json", "cannot be read: reinstall rehearse"),
+        ('{"weights": [1.0]}', "cannot be read: reinstall rehearse"),
+        (
+            '{"features": ["best"], "weights": [1.0], "bias": 0, "means": [0], "scales": [1], "threshold": 0.5}',
+            "does not fit this version of rehearse",
+        ),
+    ],
+)
+def test_a_missing_or_damaged_link_model_is_a_model_error(tmp_path, content, message):
+    from rehearse.preparation.link_model import load_link_model
+
+    path = tmp_path / "link_model.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ModelError, match=message):
+        load_link_model(path)
+
+
 MOCK_BAD_INPUTS = {
     "missing answer": lambda tmp, spoken: ["--answers", str(tmp / "nothing-here.wav")],
     "missing questions file": lambda tmp, spoken: [

@@ -65,16 +65,17 @@ def test_coverage_links_labelled_answers(part):
 
 
 def test_the_fresh_part_is_as_quoted():
-    # Written after that revision and measured once: coverage 71.4 % links / 7.4 % false links misses
-    # the target (README). This holds it so that a change is noticed, not the target.
+    # Written after that revision and measured once: coverage 71.4 % links / 7.4 % false links missed
+    # the target (README). With the link model it reads 81.0 % / 10.3 % (17/21, 7/68). This holds it so
+    # that a change is noticed, not the target.
     coverage = score_coverage("fresh")
-    assert coverage.link_rate >= 0.70 and coverage.false_link_rate <= 0.10
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (17, 21, 7, 68)
 
 
 # The parts written blind and never trained on, as measured: (found, labelled, noise, extracted) of the
 # learned extractor and of the rules, and (linked, pairs, false links, other pairs) of the coverage check.
 # Each was measured once when first used; the figures held are those of the model now shipped (trained
-# on seventeen parts) and the link settings chosen with it.
+# on nineteen parts) and the link model trained with it.
 # blind2: measured once on the first learned model: 85.5 % recall, 19.0 % noise, words-only links 68.8 %,
 # 5.1 % false.
 # blind3: committed unread, measured once: 85.6 % recall, 11.5 % noise, links 71.9 %, false 4.6 %.
@@ -82,14 +83,17 @@ def test_the_fresh_part_is_as_quoted():
 # blind5: committed unread, measured once on the model trained on thirteen parts: 88.0 % recall, 20.6 %
 # noise, links 64.1 %, false 6.6 %.
 # blind6: committed unread, measured once on the model trained on seventeen parts: 91.1 % recall, 10.9 %
-# noise, links 70.1 %, false 8.2 %. Noise on the other blind parts and links miss the targets (README);
-# held so that a change is noticed.
+# noise, links 70.1 %, false 8.2 %.
+# blind7: committed unread, measured once on the model trained on nineteen parts and the link model:
+# 89.5 % recall, 16.8 % noise, links 74.6 %, false 7.0 % (the link rule before: 64.2 %, 4.4 %).
+# Noise on most blind parts and links miss the targets (README); held so that a change is noticed.
 BLIND_PARTS = {
-    "blind2": ((57, 62, 14, 70), (36, 62, 17, 52), (23, 32, 14, 216)),
-    "blind3": ((111, 125, 25, 130), (89, 125, 42, 132), (47, 64, 19, 436)),
-    "blind4": ((109, 124, 30, 135), (69, 124, 28, 91), (58, 81, 19, 415)),
-    "blind5": ((116, 125, 29, 141), (95, 125, 37, 134), (50, 78, 28, 422)),
-    "blind6": ((113, 124, 14, 128), (90, 124, 27, 116), (47, 67, 35, 429)),
+    "blind2": ((58, 62, 14, 71), (36, 62, 17, 52), (27, 32, 19, 216)),
+    "blind3": ((111, 125, 24, 127), (89, 125, 42, 132), (53, 64, 33, 436)),
+    "blind4": ((108, 124, 30, 135), (69, 124, 29, 92), (64, 81, 29, 415)),
+    "blind5": ((115, 125, 32, 143), (95, 125, 37, 134), (58, 78, 33, 422)),
+    "blind6": ((113, 124, 16, 131), (90, 124, 27, 116), (54, 67, 45, 429)),
+    "blind7": ((111, 124, 22, 131), (102, 124, 33, 135), (50, 67, 30, 429)),
 }
 
 
@@ -111,18 +115,19 @@ def test_blind6_meets_the_extraction_targets():
 
 def test_the_blind_part_is_as_quoted():
     # Written blind and measured once after the extraction rules were frozen: 72.1 % recall, 31.0 %
-    # noise, 62.5 % links, 8.5 % false links. Links by meaning now take it to 71.9 % links and 9.9 %
-    # false links. The rules do not reach the targets on postings nobody tuned them for (README); this
-    # holds the figures so that a change is noticed.
+    # noise, 62.5 % links, 8.5 % false links. The link model (trained on it, among others) takes it to
+    # 81.2 % links and 12.7 % false links (its leave-one-part-out figure is the same). The rules do not
+    # reach the targets on postings nobody tuned them for (README); this holds the figures so that a
+    # change is noticed.
     extraction, coverage = score_extraction("blind", "rules"), score_coverage("blind")
     assert extraction.recall >= 0.72 and extraction.noise_share <= 0.31
-    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (23, 32, 21, 212)
+    assert (coverage.linked, coverage.pairs, coverage.false_links, coverage.others) == (26, 32, 27, 212)
 
 
-def test_the_link_settings_are_the_ones_the_tuning_script_chooses():
-    # scripts/tune_links.py chooses them by leave-one-part-out on the parts that are not kept for
-    # measuring, and returns 1 when coverage.py holds others.
-    assert _script("tune_links").main() == 0
+def test_the_shipped_link_model_is_the_one_the_training_script_trains():
+    # scripts/tune_links.py trains it on the parts that are not kept for measuring, choosing its
+    # settings by leave-one-part-out, and returns 1 when the shipped link_model.json is another.
+    assert _script("tune_links").main([]) == 0
 
 
 def test_a_phrase_matches_a_label_only_when_it_is_mostly_about_it():
@@ -148,23 +153,25 @@ def test_the_command_prints_every_method_and_part(capsys):
 # one writer), as scripts/train_requirements.py printed and stored them: (found, labelled, noisy,
 # extracted). The README quotes them; a retrained model must be measured again and the README updated.
 LEAVE_ONE_PART_OUT = {
-    "dev": (149, 160, 9, 144),
+    "dev": (147, 160, 8, 137),
     "heldout": (47, 51, 3, 40),
     "fresh": (33, 33, 0, 29),
-    "blind": (55, 61, 21, 78),
-    "writer_a": (78, 90, 16, 95),
-    "writer_b": (82, 95, 13, 95),
-    "writer_c": (85, 91, 13, 98),
-    "writer_d": (78, 94, 9, 86),
-    "writer_e": (82, 93, 12, 90),
-    "writer_f": (55, 63, 8, 62),
-    "writer_g": (57, 63, 24, 79),
-    "writer_h": (51, 60, 13, 64),
-    "writer_i": (52, 61, 16, 69),
-    "writer_j": (58, 64, 18, 77),
-    "writer_k": (59, 63, 16, 77),
-    "writer_l": (55, 61, 14, 69),
-    "writer_m": (58, 63, 11, 70),
+    "blind": (56, 61, 20, 78),
+    "writer_a": (80, 90, 16, 96),
+    "writer_b": (86, 95, 16, 101),
+    "writer_c": (84, 91, 11, 97),
+    "writer_d": (78, 94, 11, 87),
+    "writer_e": (85, 93, 14, 98),
+    "writer_f": (57, 63, 9, 66),
+    "writer_g": (57, 63, 21, 76),
+    "writer_h": (53, 60, 12, 66),
+    "writer_i": (54, 61, 23, 79),
+    "writer_j": (58, 64, 19, 77),
+    "writer_k": (59, 63, 13, 73),
+    "writer_l": (58, 61, 19, 77),
+    "writer_m": (60, 63, 17, 77),
+    "writer_n": (56, 60, 11, 68),
+    "writer_o": (57, 64, 11, 69),
 }
 RULES = {
     "dev": (148, 160, 21, 158),
@@ -184,6 +191,8 @@ RULES = {
     "writer_k": (51, 63, 19, 69),
     "writer_l": (48, 61, 24, 75),
     "writer_m": (49, 63, 21, 70),
+    "writer_n": (44, 60, 10, 55),
+    "writer_o": (46, 64, 10, 58),
 }
 
 

@@ -3,10 +3,10 @@
 ``python -m rehearse.evaluation.preparation_evaluation`` prints, per part (dev: looked at while
 building; heldout: measured at the end, before the coverage rules were revised on dev; fresh: written
 after that revision and measured once; blind: written by a writer who saw no code, measured once
-after the whole-requirement rules were frozen; writer_a to writer_m: thirteen more writers, for
-training the learned extractor and choosing the link settings; blind2: a further writer's, never
-trained on; blind3 to blind6: two further writers' each, committed unread and measured once
-after the model and the link settings were frozen) and per extraction method:
+after the whole-requirement rules were frozen; writer_a to writer_o: fifteen more writers, for
+training the learned extractor and the link model; blind2: a further writer's, never trained on;
+blind3 to blind7: two further writers' each, committed unread and measured once after the models
+were frozen) and per extraction method:
 
 - recall: the share of labelled requirements that some extracted phrase matches;
 - noise: the share of extracted phrases that match no labelled requirement (boilerplate, fragments);
@@ -39,16 +39,17 @@ from rehearse.preparation.requirements import (
     Requirement,
     content_stems,
     extract_requirements,
+    requirement_sentences,
 )
 
 JOBS_DIR = Path(__file__).resolve().parents[2] / "eval" / "jobs"
 PARTS = (
     "dev", "heldout", "fresh", "blind", "writer_a", "writer_b", "writer_c", "writer_d", "writer_e", "writer_f",
-    "writer_g", "writer_h", "writer_i", "writer_j", "writer_k", "writer_l", "writer_m", "blind2", "blind3",
-    "blind4", "blind5", "blind6",
+    "writer_g", "writer_h", "writer_i", "writer_j", "writer_k", "writer_l", "writer_m", "writer_n", "writer_o", "blind2", "blind3",
+    "blind4", "blind5", "blind6", "blind7",
 )  # fmt: skip
 # Written blind and kept for measuring: no model or setting is trained or chosen on them.
-MEASURED_ONLY = ("blind2", "blind3", "blind4", "blind5", "blind6")
+MEASURED_ONLY = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7")
 # What the learned extractor's line says of its figures: it was trained on the part it is measured on.
 IN_SAMPLE = "(trained on all parts, this one too)"
 NEVER_TRAINED = "(the model never saw this part)"
@@ -141,6 +142,29 @@ def score_extraction(part: str, method: str, jobs_dir: Path = JOBS_DIR) -> Extra
     return ExtractionScore(labelled, found, extracted, noise, tuple(missed), tuple(noisy))
 
 
+def labelled_requirements(job: dict, jobs_dir: Path = JOBS_DIR) -> list[Requirement]:
+    """A job's labelled requirements, each with the sentence of its posting it was taken from, as the
+    extractor gives them."""
+    sentences = requirement_sentences((jobs_dir / f"{job['id']}.txt").read_text(encoding="utf-8"))
+    return [
+        Requirement(text=label, evidence=_source_sentence(label, sentences)) for label in job["requirements"]
+    ]
+
+
+def _source_sentence(label: str, sentences: list[str]) -> str:
+    """The sentence that holds the label, else the one sharing most of its words (the shortest of a tie)."""
+    label_stems = set(content_stems(label))
+    return max(
+        sentences,
+        key=lambda sentence: (
+            label.lower() in sentence.lower(),
+            len(label_stems & set(content_stems(sentence))),
+            -len(sentence),
+        ),
+        default=label,
+    )
+
+
 def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
     """Link each labelled answer to its job's labelled requirements and compare with its labels."""
     labels = load_labels(jobs_dir)
@@ -152,8 +176,9 @@ def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
         job = jobs.get(answer["job"])
         if job is None:
             continue
-        requirements = [Requirement(text=label, evidence=label) for label in job["requirements"]]
-        links = {link.target for link in link_answer(answer["text"], requirements, [])}
+        links = {
+            link.target for link in link_answer(answer["text"], labelled_requirements(job, jobs_dir), [])
+        }
         for label in job["requirements"]:
             if label in answer["speaks_to"]:
                 pairs += 1

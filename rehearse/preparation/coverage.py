@@ -7,9 +7,9 @@ Excel). Words several of the job's requirements share ("campaigns" in paid socia
 campaigns) do not tell them apart: at least one heard word must be the requirement's own.
 
 Candidates paraphrase ("I kept the drugs book straight" for "controlled drug registers"), which no word
-rule hears. So the requirement closest in meaning to the answer (:mod:`sentence_meaning`: the best of
-its sentences and the whole answer) is linked too when its similarity reaches
-:data:`MEANING_THRESHOLD`. Values keep the word rule: no labelled answers measure meaning links to them.
+rule hears. So requirements are linked by meaning too (:mod:`link_model`: a model learned from labelled
+answers over the similarities of the requirement, with its posting sentence, to the answer's sentences
+and the whole answer). Values keep the word rule: no labelled answers measure meaning links to them.
 The figures on eval/jobs/ are printed by ``python -m rehearse.evaluation.preparation_evaluation``.
 """
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from rehearse.analysis.fillers import is_vocal_filler
 from rehearse.preparation.interview import CompanyValue
+from rehearse.preparation.link_model import linked_in_meaning, meaning_text
 from rehearse.preparation.requirements import Requirement, content_stems, stem
 from rehearse.preparation.sentence_meaning import embed_once
 
@@ -47,11 +48,6 @@ RELATED_WORDS = {
     }.items()
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-# How many of the requirements closest in meaning to an answer may be linked by meaning, and the least
-# similarity that links one. Chosen by scripts/tune_links.py (leave-one-part-out on eval/jobs/, a
-# false link counting two missed ones); it prints the figures.
-MEANING_CLOSEST = 1
-MEANING_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ def link_answer(text: str, requirements: Sequence[Requirement], values: Sequence
     first sentence that does (by words) or the closest one (by meaning)."""
     by_words = word_links(text, requirements, values)
     heard = {link.target for link in by_words if link.kind == "requirement"}
-    by_meaning = meaning_links(answer_sentences(text), [requirement.text for requirement in requirements])
+    by_meaning = meaning_links(answer_sentences(text), requirements)
     links = by_words + [
         Link(target=target, kind="requirement", sentence=sentence)
         for target, sentence in by_meaning.items()
@@ -151,18 +147,18 @@ def closeness(sentences: Sequence[str], targets: Sequence[str]) -> np.ndarray:
     return embed_once(tuple(targets)) @ embed_once(texts).T
 
 
-def meaning_links(sentences: Sequence[str], targets: Sequence[str]) -> dict[str, str]:
-    """The targets closest in meaning to an answer (one of its sentences, or all of it), above the
-    threshold, each with the sentence closest to it."""
-    if not sentences:
+def meaning_links(sentences: Sequence[str], requirements: Sequence[Requirement]) -> dict[str, str]:
+    """The requirements the link model finds the answer speaks to in meaning, each with the answer's
+    sentence closest to it."""
+    if not sentences or not requirements:
         return {}
-    scores = closeness(sentences, targets)
-    best = scores.max(axis=1)
-    closest = np.argsort(-best, kind="stable")[:MEANING_CLOSEST]
+    scores = closeness(sentences, [meaning_text(requirement) for requirement in requirements])
     return {
-        targets[index]: sentences[int(scores[index, :-1].argmax())]
-        for index in closest
-        if best[index] >= MEANING_THRESHOLD
+        requirement.text: sentences[int(scores[index, :-1].argmax())]
+        for index, (requirement, linked) in enumerate(
+            zip(requirements, linked_in_meaning(scores), strict=True)
+        )
+        if linked
     }
 
 

@@ -15,7 +15,7 @@ for, and a third of what they listed was noise. Here the work is split in two:
    group; the best of a sentence may be kept at a lower threshold.
 
 Measured by leave-one-part-out on eval/jobs/ (every part one writer), it beats the rules pooled and on
-fifteen of seventeen parts; the README quotes the figures.
+seventeen of nineteen parts; the README quotes the figures.
 
 Inference is a dot product per candidate in plain Python; the weights ship in
 ``requirement_model.json``. rehearse never imports scikit-learn.
@@ -38,6 +38,7 @@ from rehearse.preparation.requirements import (
     SKIPPED_HEADING,
     content_stems,
     is_abbreviation,
+    is_droppable_opener,
     is_heading,
     parse_duty,
     requirement_sentences,
@@ -304,9 +305,7 @@ def _parse_spans(doc) -> list[tuple[int, int, str, bool]]:
             continue
         spans.append((chunk.start, chunk.end, "chunk", False))
         start = chunk.start
-        while start < chunk.end and (
-            doc[start].is_stop or doc[start].lower_ in GENERIC_WORDS or doc[start].like_num
-        ):
+        while start < chunk.end and is_droppable_opener(doc[start]):
             start += 1
         if start < chunk.end:
             spans.append((start, chunk.end, "chunk_trimmed", False))

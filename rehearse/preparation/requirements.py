@@ -9,7 +9,7 @@ become the requirements, with generic lead-ins ("experience of", "strong", "abil
 
 Three ways of cutting phrases are measured on eval/jobs/ by :mod:`rehearse.evaluation.preparation_evaluation`:
 ``"learned"`` (shipped since issue 17: :mod:`rehearse.preparation.requirement_model` scores many
-candidate phrases, these rules' among them, with a model trained on seventeen parts, each one
+candidate phrases, these rules' among them, with a model trained on nineteen parts, each one
 writer's postings; it found more and listed less noise on postings by writers it was not trained on), ``"rules"`` (the
 parse above) and ``"yake"`` (YAKE! keyphrases from the same sentences).
 """
@@ -60,6 +60,17 @@ GENERIC_WORDS = frozenset(
         "ensure", "make", "sure", "help", "support", "take", "part", "use", "using", "act",
     }
 )  # fmt: skip
+# Terms that open with a word spaCy counts as a stop word: trimmed, "first aid certificate" read "aid certificate".
+_TERM_OPENINGS = frozenset(
+    {
+        ("first", "aid"),
+        ("back", "office"),
+        ("front", "office"),
+        ("front", "desk"),
+        ("front", "line"),
+        ("first", "line"),
+    }
+)
 # Asides that only qualify a duty: "in line with policy", "(QTS)", "such as SAP".
 _DETAILS = re.compile(r"\s*(?:\bin line with [^,.;]*|\([^)]*\)|,?\s*\bsuch as [^,.;]*)", re.IGNORECASE)
 _PARTNER_PREPS = frozenset({"with", "to", "for", "on"})
@@ -358,12 +369,19 @@ def _trim(chunk) -> tuple[int, int] | None:
     return kept[0], end
 
 
+def is_droppable_opener(token) -> bool:
+    """Whether a phrase reads as well without this first word: a determiner, a generic word or a number,
+    but not the first word of a fixed term, which spaCy counts as a stop word ("first aid")."""
+    following = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
+    if (token.lower_, following) in _TERM_OPENINGS:
+        return False
+    return token.is_stop or token.lower_ in GENERIC_WORDS or token.like_num
+
+
 def _trim_words(chunk) -> tuple[int, int] | None:
     """The chunk without its determiner, generic words and numbers; None when nothing is left."""
     tokens = list(chunk)
-    while tokens and (
-        tokens[0].is_stop or tokens[0].lower_ in GENERIC_WORDS or tokens[0].like_num or tokens[0].is_punct
-    ):
+    while tokens and (is_droppable_opener(tokens[0]) or tokens[0].is_punct):
         tokens.pop(0)
     while tokens and tokens[-1].lower_ in GENERIC_WORDS:  # "Advanced Excel skills" → "Advanced Excel"
         tokens.pop()
