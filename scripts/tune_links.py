@@ -59,12 +59,13 @@ class Fitted:
 def labelled_answers() -> list[Answer]:
     labels = load_labels()
     jobs = {job["id"]: job for job in labels["jobs"] if job["part"] not in MEASURED_ONLY}
+    requirements_of = {job_id: labelled_requirements(job) for job_id, job in jobs.items()}
     found = []
     for answer in labels["answers"]:
         job = jobs.get(answer["job"])
         if job is None:
             continue
-        requirements = labelled_requirements(job)
+        requirements = requirements_of[job["id"]]
         named = {link.target for link in word_links(answer["text"], requirements, [])}
         similarities = closeness(
             answer_sentences(answer["text"]), [meaning_text(requirement) for requirement in requirements]
@@ -112,13 +113,10 @@ def choose(answers: list[Answer]) -> tuple[float, float]:
 
     best: tuple[float, float, float] | None = None
     for c in C_VALUES:
-        chances: dict[int, np.ndarray] = {}
-        for part in parts:
-            fitted = fit([answer for answer in answers if answer.part != part], c)
-            chances |= {id(answer): fitted.chances(answer) for answer in answers if answer.part == part}
-        ordered = [chances[id(answer)] for answer in answers]
+        without = {part: fit([answer for answer in answers if answer.part != part], c) for part in parts}
+        chances = [without[answer.part].chances(answer) for answer in answers]
         for threshold in THRESHOLDS:
-            value = gain(shares(answers, links(answers, ordered, threshold)))
+            value = gain(shares(answers, links(answers, chances, threshold)))
             if best is None or value > best[0]:
                 best = (value, c, threshold)
     assert best is not None

@@ -1,5 +1,6 @@
 """Every bad input a candidate may give: a one-line error and exit code 2, never a traceback."""
 
+import importlib
 import subprocess
 import sys
 
@@ -136,27 +137,40 @@ def test_prepare_refuses_a_bad_job_description_with_one_line(case, tmp_path, cap
     assert path.name in lines[0]
 
 
+FILLER_MODEL = ("rehearse.analysis.filler_model", "load_filler_model")
+LINK_MODEL = ("rehearse.preparation.link_model", "load_link_model")
+
+
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("model", "content", "message"),
     [
-        (None, "cannot be read: reinstall rehearse"),
-        ("{not json", "cannot be read: reinstall rehearse"),
-        ('{"feature_names": ["duration_s"]}', "cannot be read: reinstall rehearse"),
+        (FILLER_MODEL, None, "cannot be read: reinstall rehearse"),
+        (FILLER_MODEL, "{not json", "cannot be read: reinstall rehearse"),
+        (FILLER_MODEL, '{"feature_names": ["duration_s"]}', "cannot be read: reinstall rehearse"),
         (
+            FILLER_MODEL,
             '{"feature_names": ["x"], "feature": [[0]], "threshold": [[0]], "left": [[-1]], "right": [[-1]],'
             ' "value": [[0]], "base": 0, "threshold_probability": 0.5}',
             "does not fit this version of rehearse",
         ),
+        (LINK_MODEL, None, "cannot be read: reinstall rehearse"),
+        (LINK_MODEL, "{not json", "cannot be read: reinstall rehearse"),
+        (LINK_MODEL, '{"weights": [1.0]}', "cannot be read: reinstall rehearse"),
+        (
+            LINK_MODEL,
+            '{"features": ["best"], "weights": [1.0], "bias": 0, "means": [0], "scales": [1], "threshold": 0.5}',
+            "does not fit this version of rehearse",
+        ),
     ],
 )
-def test_a_missing_or_damaged_filler_model_is_a_model_error(tmp_path, content, message):
-    from rehearse.analysis.filler_model import load_filler_model
-
-    path = tmp_path / "filler_model.json"
+def test_a_missing_or_damaged_model_is_a_model_error(tmp_path, model, content, message):
+    module, loader = model
+    load = getattr(importlib.import_module(module), loader)
+    path = tmp_path / "model.json"
     if content is not None:
         path.write_text(content)
     with pytest.raises(ModelError, match=message):
-        load_filler_model(path)
+        load(path)
 
 
 def test_a_filler_model_with_trees_pointing_outside_itself_is_refused(tmp_path):
@@ -171,28 +185,6 @@ def test_a_filler_model_with_trees_pointing_outside_itself_is_refused(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(ModelError, match="damaged"):
         load_filler_model(path)
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "cannot be read: reinstall rehearse"),
-        ("{not json", "cannot be read: reinstall rehearse"),
-        ('{"weights": [1.0]}', "cannot be read: reinstall rehearse"),
-        (
-            '{"features": ["best"], "weights": [1.0], "bias": 0, "means": [0], "scales": [1], "threshold": 0.5}',
-            "does not fit this version of rehearse",
-        ),
-    ],
-)
-def test_a_missing_or_damaged_link_model_is_a_model_error(tmp_path, content, message):
-    from rehearse.preparation.link_model import load_link_model
-
-    path = tmp_path / "link_model.json"
-    if content is not None:
-        path.write_text(content)
-    with pytest.raises(ModelError, match=message):
-        load_link_model(path)
 
 
 MOCK_BAD_INPUTS = {

@@ -145,30 +145,33 @@ def score_extraction(part: str, method: str, jobs_dir: Path = JOBS_DIR) -> Extra
 def labelled_requirements(job: dict, jobs_dir: Path = JOBS_DIR) -> list[Requirement]:
     """A job's labelled requirements, each with the sentence of its posting it was taken from, as the
     extractor gives them."""
-    sentences = requirement_sentences((jobs_dir / f"{job['id']}.txt").read_text(encoding="utf-8"))
+    text = (jobs_dir / f"{job['id']}.txt").read_text(encoding="utf-8")
+    sentences = [(sentence, set(content_stems(sentence))) for sentence in requirement_sentences(text)]
     return [
         Requirement(text=label, evidence=_source_sentence(label, sentences)) for label in job["requirements"]
     ]
 
 
-def _source_sentence(label: str, sentences: list[str]) -> str:
+def _source_sentence(label: str, sentences: list[tuple[str, set[str]]]) -> str:
     """The sentence that holds the label, else the one sharing most of its words (the shortest of a tie)."""
     label_stems = set(content_stems(label))
-    return max(
+    best = max(
         sentences,
         key=lambda sentence: (
-            label.lower() in sentence.lower(),
-            len(label_stems & set(content_stems(sentence))),
-            -len(sentence),
+            label.lower() in sentence[0].lower(),
+            len(label_stems & sentence[1]),
+            -len(sentence[0]),
         ),
-        default=label,
+        default=(label, set()),
     )
+    return best[0]
 
 
 def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
     """Link each labelled answer to its job's labelled requirements and compare with its labels."""
     labels = load_labels(jobs_dir)
     jobs = {job["id"]: job for job in labels["jobs"] if job["part"] == part}
+    requirements = {job_id: labelled_requirements(job, jobs_dir) for job_id, job in jobs.items()}
     pairs = linked = others = false_links = 0
     missed: list[str] = []
     wrong: list[str] = []
@@ -176,9 +179,7 @@ def score_coverage(part: str, jobs_dir: Path = JOBS_DIR) -> CoverageScore:
         job = jobs.get(answer["job"])
         if job is None:
             continue
-        links = {
-            link.target for link in link_answer(answer["text"], labelled_requirements(job, jobs_dir), [])
-        }
+        links = {link.target for link in link_answer(answer["text"], requirements[job["id"]], [])}
         for label in job["requirements"]:
             if label in answer["speaks_to"]:
                 pairs += 1

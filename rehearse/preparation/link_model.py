@@ -40,8 +40,6 @@ class LinkModel:
     means: np.ndarray
     scales: np.ndarray
     threshold: float
-    figures: dict
-    trained_on: tuple[str, ...]
 
     def chances(self, features: np.ndarray) -> np.ndarray:
         """The chance (0 to 1) that the answer speaks to each requirement (one row of features each)."""
@@ -59,8 +57,6 @@ def load_link_model(path: Path = LINK_MODEL_PATH) -> LinkModel:
             means=np.array(data["means"], dtype=float),
             scales=np.array(data["scales"], dtype=float),
             threshold=float(data["threshold"]),
-            figures=data.get("figures", {}),
-            trained_on=tuple(data.get("trained_on", ())),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(f"The link model {path} cannot be read: reinstall rehearse ({error}).") from error
@@ -94,8 +90,6 @@ def link_features(similarities: np.ndarray) -> np.ndarray:
 def linked_in_meaning(similarities: np.ndarray, model: LinkModel | None = None) -> np.ndarray:
     """Which requirements the model links, from their similarities to the answer (see
     :func:`link_features`)."""
-    if similarities.size == 0:
-        return np.zeros(len(similarities), dtype=bool)
     model = model or load_link_model()
     features = link_features(similarities)
     return links_from(model.chances(features), features, model.threshold)
